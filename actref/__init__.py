@@ -1,8 +1,8 @@
 """actref: the activation-function reference. One registry of activations with proven math.
 
-    >>> import actref
-    >>> actref.get("swish").name
-    'silu'
+>>> import actref
+>>> actref.get("swish").name
+'silu'
 """
 
 from actref import catalog as _catalog  # noqa: F401  (registers every spec)

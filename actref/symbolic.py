@@ -15,7 +15,7 @@ from sympy import Function, exp, pi, sqrt
 x = sympy.Symbol("x", real=True)
 
 
-class sigmoid(Function):  # noqa: N801  (sympy Function names are lower case like sympy.exp)
+class sigmoid(Function):
     """The logistic function σ(z) = 1 / (1 + e^(−z))."""
 
     def fdiff(self, argindex=1):
@@ -62,7 +62,7 @@ class Phi(Function):
         return base if exp is None else rf"\Phi^{{{exp}}}\left({arg}\right)"
 
 
-class phi(Function):  # noqa: N801
+class phi(Function):
     """The standard normal density φ(z) = e^(−z²/2) / √(2π)."""
 
     def fdiff(self, argindex=1):

@@ -41,7 +41,8 @@ REGISTRY.add(
             "beta": Param(1.0, lambda v: v > 0, "beta > 0", beta, "gate sharpness; β → ∞ gives ReLU"),
         },
         expr=x * sym_sigmoid(beta * x),
-        derivative_expr=sym_sigmoid(beta * x) + beta * x * sym_sigmoid(beta * x) * (1 - sym_sigmoid(beta * x)),
+        derivative_expr=sym_sigmoid(beta * x)
+        + beta * x * sym_sigmoid(beta * x) * (1 - sym_sigmoid(beta * x)),
         builtin=_silu_builtin,
         builtin_code="torch.nn.functional.silu(x)",
         builtin_differences="F.silu(−inf) is nan (−inf·0); ours returns the limit 0.",

@@ -50,7 +50,9 @@ REGISTRY.add(
             url="https://doi.org/10.1038/323533a0",
             venue="Nature 323",
         ),
-        init=Init("xavier", 1.0, "Glorot & Bengio (2010) derived their scheme for symmetric saturating units"),
+        init=Init(
+            "xavier", 1.0, "Glorot & Bengio (2010) derived their scheme for symmetric saturating units"
+        ),
         plot_range=(-8.0, 8.0),
         related=("tanh", "hardsigmoid", "logsigmoid", "softmax"),
     )

@@ -1,0 +1,46 @@
+# make site: set up everything, regenerate figures and tables, build the site into site/
+# make test: set up everything, run every test (unit, numerics, docs code, site build, browser)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup system python-env npm-assets site serve test lint bench clean
+
+setup: system python-env npm-assets
+
+# Debian packages: Fashion-MNIST and Chromium for the browser test (only when we are root and apt exists).
+system:
+	@bash .ci/setup-system.sh
+
+python-env: $(STAMP)
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,docs]'
+	touch $(STAMP)
+
+npm-assets: node_modules/.installed-stamp
+node_modules/.installed-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+site: setup
+	$(PY) -m mkdocs build --strict
+
+serve: setup
+	$(PY) -m mkdocs serve
+
+test: setup
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: python-env
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: setup
+	$(PY) benchmarks/cost.py
+	$(PY) benchmarks/training_throughput.py
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,41 @@
+"""Command line: `python -m actref {list,experiments,cost} ...`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _list(argv: list[str]) -> int:
+    import actref
+
+    for spec in actref.all_specs():
+        aliases = f"  (aliases: {', '.join(spec.aliases)})" if spec.aliases else ""
+        print(f"{spec.name:16} {spec.family:14} {spec.title}{aliases}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {
+        "list": ("list every activation in the registry", _list),
+        "experiments": ("Fashion-MNIST experiments: list, run, show", "actref.experiments.cli"),
+        "cost": ("speed and memory benchmarks: run, show", "actref.cost_cli"),
+    }
+    if not argv or argv[0] not in commands:
+        parser = argparse.ArgumentParser(prog="python -m actref")
+        parser.add_argument(
+            "command", choices=list(commands), help="; ".join(f"{k}: {v[0]}" for k, v in commands.items())
+        )
+        parser.parse_args(argv[:1])
+        return 2
+    _, target = commands[argv[0]]
+    if callable(target):
+        return target(argv[1:])
+    import importlib
+
+    return importlib.import_module(target).main(argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
