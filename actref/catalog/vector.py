@@ -2,12 +2,21 @@
 
 Their formulas use an index (x_i over a vector x); they have no scalar derivative, so the tests check
 Jacobians and shapes instead.
+
+Convention for every `expr` here: output i (1-based, i = 1..n_out) as a function of the IndexedBase `xs`
+(x_1..x_n, n the size along `dim`), using the symbols `i`, `j`, `n` below. With n and the parameters
+substituted, `expr.subs(i, <int>).doit()` is an ordinary expression of x_1..x_n (tests/test_vector.py
+evaluates it with mpmath). The GLU family writes the halves as a_i = x_i and b_i = x_{i+n/2}.
 """
+
+import math
 
 import sympy
 import torch
 
 from actref.registry import REGISTRY, Activation, Init, Paper, Param, Properties
+from actref.symbolic import Phi
+from actref.symbolic import sigmoid as sym_sigmoid
 
 xs = sympy.IndexedBase("x")
 i, j, n = sympy.symbols("i j n", integer=True, positive=True)
@@ -15,6 +24,10 @@ i, j, n = sympy.symbols("i j n", integer=True, positive=True)
 
 def _is_dim(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _dim_param(doc: str) -> Param:
+    return Param(-1, _is_dim, "an int naming a dimension of x", None, doc)
 
 
 def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -32,7 +45,7 @@ REGISTRY.add(
         aliases=("softargmax", "normalized_exponential"),
         summary="Turns a vector of logits into a probability distribution; the standard multi-class output.",
         forward=softmax,
-        params={"dim": Param(-1, _is_dim, "an int naming a dimension of x", None, "the axis that sums to 1")},
+        params={"dim": _dim_param("the axis that sums to 1")},
         expr=sympy.exp(xs[i]) / sympy.Sum(sympy.exp(xs[j]), (j, 1, n)),
         # ∂s_i/∂x_j = s_i(δ_ij − s_j)
         derivative_latex_override=r"\frac{\partial s_i}{\partial x_j} = s_i\left(\delta_{ij} - s_j\right)",
@@ -58,5 +71,507 @@ REGISTRY.add(
         elementwise=False,
         plot_range=(-4.0, 4.0),
         related=("log_softmax", "sigmoid"),
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------------- log_softmax
+
+
+_log_sum_exp = sympy.log(sympy.Sum(sympy.exp(xs[j]), (j, 1, n)))
+
+
+def log_softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    # log Σ exp(x) = M + log1p(rest) with M the maximum and rest the sum of the other terms (each ≤ 1), so
+    # exp never overflows and an output near 0 (one dominant logit) keeps its relative accuracy, which
+    # log(sum) would round away. M is not detached: its gradient carries the dominant term's share.
+    z = x - x.amax(dim=dim, keepdim=True)
+    is_max = z == 0
+    ties = is_max.sum(dim=dim, keepdim=True) - 1  # further copies of the maximum each add exp(0) = 1
+    rest = torch.where(is_max, 0.0, torch.exp(z)).sum(dim=dim, keepdim=True) + ties
+    return z - torch.log1p(rest)
+
+
+REGISTRY.add(
+    Activation(
+        name="log_softmax",
+        title="Log-softmax",
+        family="vector",
+        aliases=("logsoftmax", "log_softargmax"),
+        summary="The logarithm of softmax, computed without forming softmax: the input that cross-entropy and "
+        "negative log-likelihood losses want.",
+        forward=log_softmax,
+        params={"dim": _dim_param("the axis whose exponentials sum to 1")},
+        expr=xs[i] - _log_sum_exp,
+        # sympy would print the log term first; the same pieces in reading order:
+        latex_override=f"{sympy.latex(xs[i])} - {sympy.latex(_log_sum_exp)}",
+        # ∂y_i/∂x_j = δ_ij − s_j
+        derivative_latex_override=r"\frac{\partial y_i}{\partial x_j} = \delta_{ij} - s_j,"
+        r"\quad s = \operatorname{softmax}(x)",
+        builtin=torch.log_softmax,
+        builtin_code="torch.log_softmax(x, dim=-1)",
+        builtin_differences="Near 0 (one logit dominating the rest by more than ≈37) torch rounds the output "
+        "to 0; ours keeps its relative accuracy through log1p, e.g. [0, −50] → −1.9e−22 (torch: 0). A row that "
+        "is all −inf, or that holds +inf, gives nan in both.",
+        conventions="nan anywhere in a row makes the row nan; an all −inf row and a row holding +inf are nan "
+        "(no distribution to take the log of); a −inf logit among finite ones gives −inf. A zero-size dim "
+        "raises IndexError (amax has no identity); torch returns an empty tensor.",
+        properties=Properties(
+            range=(-sympy.oo, sympy.Integer(0)),
+            monotonic=True,
+            smoothness="C∞",
+            zero_centred=False,
+            saturates=("positive",),
+            notes=(
+                "exp of the outputs along dim sums to 1",
+                "invariant to adding a constant to every logit",
+                "each output increases with its own logit; its slope 1 − s_i vanishes as that logit dominates",
+            ),
+        ),
+        paper=Paper(
+            authors="Bridle",
+            year=1990,
+            title="Probabilistic Interpretation of Feedforward Classification Network Outputs",
+            url="https://doi.org/10.1007/978-3-642-76153-9_28",
+            venue="Neurocomputing (NATO ASI Series F68)",
+        ),
+        init=Init("xavier", 1.0, "an output layer: Glorot's scheme keeps the logits near unit scale"),
+        elementwise=False,
+        plot_range=(-4.0, 4.0),
+        related=("softmax", "logsigmoid"),
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------------- maxout
+
+
+class GroupMax(sympy.Expr):
+    """max over m = lo..hi of `body`: the Max counterpart of sympy.Sum (sympy has no such construct)."""
+
+    def __new__(cls, body, limits):
+        return sympy.Expr.__new__(cls, sympy.sympify(body), sympy.Tuple(*limits))
+
+    @property
+    def body(self):
+        return self.args[0]
+
+    @property
+    def limits(self):
+        return self.args[1]
+
+    def doit(self, **hints):
+        m, lo, hi = self.limits
+        if not (lo.is_Integer and hi.is_Integer):
+            return self
+        return sympy.Max(*[self.body.subs(m, v).doit(**hints) for v in range(int(lo), int(hi) + 1)])
+
+    def _latex(self, printer, exp=None):
+        m, lo, hi = (printer._print(a) for a in self.limits)
+        return rf"\max_{{{m}={lo}}}^{{{hi}}} {printer._print(self.body)}"
+
+
+k_sym, m_sym = sympy.symbols("k m", integer=True, positive=True)
+
+
+def maxout(x: torch.Tensor, k: int = 2, dim: int = -1) -> torch.Tensor:
+    size = x.shape[dim]
+    if size % k:
+        raise ValueError(
+            f"maxout: size {size} of dim {dim} is not divisible by k={k}; "
+            f"give dim a multiple of k features (k per output unit)."
+        )
+    # amax, not max(...).values: at a tie amax splits the gradient evenly between the tied inputs instead of
+    # sending all of it to one of them.
+    return x.unflatten(dim, (size // k, k)).amax(dim=dim % x.ndim + 1)
+
+
+def _maxout_builtin(x: torch.Tensor, k: int = 2, dim: int = -1) -> torch.Tensor:
+    # torch has no maxout; this is the usual one-liner (the k-axis sits right after `dim`).
+    return x.unflatten(dim, (-1, k)).amax(dim % x.ndim + 1)
+
+
+def _is_piece_count(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+
+
+REGISTRY.add(
+    Activation(
+        name="maxout",
+        title="Maxout",
+        family="vector",
+        aliases=("max_out",),
+        summary="The maximum over each group of k consecutive features: a learned piecewise-linear convex "
+        "activation that returns one output per k inputs.",
+        forward=maxout,
+        params={
+            "k": Param(2, _is_piece_count, "an int ≥ 1", k_sym, "pieces per output unit (k = 1 is identity)"),
+            "dim": _dim_param("the axis split into groups of k"),
+        },
+        expr=GroupMax(xs[k_sym * (i - 1) + m_sym], (m_sym, 1, k_sym)),
+        derivative_latex_override=r"\frac{\partial y_i}{\partial x_j} = \begin{cases} 1/t_i & x_j "
+        r"\text{ is one of the } t_i \text{ inputs of group } i \text{ equal to } y_i \\ 0 & "
+        r"\text{otherwise} \end{cases}",
+        builtin=_maxout_builtin,
+        builtin_code="x.unflatten(-1, (-1, 2)).amax(-1)",
+        builtin_differences="torch has no maxout: the built-in column is the unflatten/amax one-liner, the same "
+        "computation as ours. x.unflatten(...).max(-1).values (or F.max_pool1d) gives the same values but, at "
+        "a tie, sends the whole gradient to one input; amax (ours) gives each of t tied inputs 1/t. A size "
+        "not divisible by k raises ValueError in ours, RuntimeError in unflatten.",
+        conventions="nan in a group makes that output nan; ±inf follow max. At a tie the gradient is shared "
+        "equally between the tied inputs (amax's rule).",
+        properties=Properties(
+            range=(-sympy.oo, sympy.oo),
+            monotonic=True,
+            smoothness="C0",
+            zero_centred=False,
+            notes=(
+                "output size along dim is size / k",
+                "non-decreasing in every input; kinks where two inputs of a group tie",
+            ),
+        ),
+        paper=Paper(
+            authors="Goodfellow, Warde-Farley, Mirza, Courville, Bengio",
+            year=2013,
+            title="Maxout Networks",
+            url="https://arxiv.org/abs/1302.4389",
+            venue="ICML",
+        ),
+        init=Init(
+            "kaiming",
+            1.0,
+            "for k = 2 i.i.d. N(0, 1) pieces E[max(a, b)²] = 1, so no gain is needed (ReLU's √2 makes up for "
+            "E[relu(z)²] = 1/2)",
+        ),
+        elementwise=False,
+        plot_range=(-4.0, 4.0),
+        related=("relu", "leaky_relu", "crelu"),
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------------- GLU family
+# x is split into halves a (first) and b (second) along dim and the output is a ⊗ g(b), as in
+# torch.nn.functional.glu. With n the size along dim: a_i = x_i, b_i = x_{i + n/2}, i = 1..n/2.
+
+half = n / 2
+
+
+_glu_expr = xs[i] * sym_sigmoid(xs[i + half])
+
+
+def glu(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    size = x.shape[dim]
+    if size % 2:
+        raise ValueError(
+            f"glu: size {size} of dim {dim} is odd; the input must split into two equal halves (a, b)."
+        )
+    a, b = x.chunk(2, dim=dim)
+    return a * torch.sigmoid(b)
+
+
+_reglu_expr = xs[i] * sympy.Max(0, xs[i + half])
+
+
+def reglu(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    size = x.shape[dim]
+    if size % 2:
+        raise ValueError(
+            f"reglu: size {size} of dim {dim} is odd; the input must split into two equal halves (a, b)."
+        )
+    a, b = x.chunk(2, dim=dim)
+    # relu written so that nan stays nan and the gradient at b = 0 is 0, as torch.relu's.
+    return a * torch.where(b <= 0, 0.0, b)
+
+
+_geglu_expr = xs[i] * xs[i + half] * Phi(xs[i + half])
+
+
+def geglu(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    size = x.shape[dim]
+    if size % 2:
+        raise ValueError(
+            f"geglu: size {size} of dim {dim} is odd; the input must split into two equal halves (a, b)."
+        )
+    a, b = x.chunk(2, dim=dim)
+    # GELU via erfc keeps its relative accuracy for b ≪ 0, where 1 + erf cancels; at b = −inf the product
+    # −inf·0 is nan, and the limit is 0.
+    gate = 0.5 * b * torch.erfc(-b / math.sqrt(2.0))
+    return a * torch.where(b == -torch.inf, 0.0, gate)
+
+
+_swiglu_expr = xs[i] * xs[i + half] * sym_sigmoid(xs[i + half])
+
+
+def swiglu(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    size = x.shape[dim]
+    if size % 2:
+        raise ValueError(
+            f"swiglu: size {size} of dim {dim} is odd; the input must split into two equal halves (a, b)."
+        )
+    a, b = x.chunk(2, dim=dim)
+    # b·σ(b) is −inf·0 = nan at b = −inf; the limit is 0.
+    gate = b * torch.sigmoid(b)
+    return a * torch.where(b == -torch.inf, 0.0, gate)
+
+
+def _reglu_builtin(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    a, b = x.chunk(2, dim=dim)
+    return a * torch.nn.functional.relu(b)
+
+
+def _geglu_builtin(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    a, b = x.chunk(2, dim=dim)
+    return a * torch.nn.functional.gelu(b)
+
+
+def _swiglu_builtin(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    a, b = x.chunk(2, dim=dim)
+    return a * torch.nn.functional.silu(b)
+
+
+_SPLIT = r",\quad a_i = x_i,\ b_i = x_{i + n/2}"
+a_half, b_half = sympy.IndexedBase("a"), sympy.IndexedBase("b")
+
+
+def _gated_latex(expr) -> str:
+    """The formula in terms of the halves, a_i g(b_i), generated from `expr` (x_i → a_i, x_{i+n/2} → b_i)."""
+    ab = expr.subs({xs[i + half]: b_half[i]}).subs({xs[i]: a_half[i]})
+    return sympy.latex(ab, order="none") + _SPLIT
+
+
+_SHAZEER = Paper(
+    authors="Shazeer",
+    year=2020,
+    title="GLU Variants Improve Transformer",
+    url="https://arxiv.org/abs/2002.05202",
+)
+_GATED_NOTES = (
+    "output size along dim is half the input size",
+    "the first half a is the value, the second half b the gate (torch.nn.functional.glu's order)",
+)
+
+
+def _gated_init(gain: float, gate: str) -> Init:
+    return Init(
+        "kaiming",
+        gain,
+        f"for independent N(0, 1) halves E[y²] = E[{gate}²], so the gain 1/√E[{gate}²] = {gain:.4f} brings "
+        "the next layer's pre-activations back to unit variance",
+    )
+
+
+REGISTRY.add(
+    Activation(
+        name="glu",
+        title="GLU",
+        family="vector",
+        aliases=("gated_linear_unit",),
+        summary="Splits its input into halves a and b and returns a·σ(b): one half gates the other; the "
+        "output has half the input's size.",
+        forward=glu,
+        params={"dim": _dim_param("the axis split into halves (a, b)")},
+        expr=_glu_expr,
+        latex_override=_gated_latex(_glu_expr),
+        derivative_latex_override=r"\frac{\partial y_i}{\partial a_j} = \delta_{ij}\,\sigma(b_i),\quad"
+        r"\frac{\partial y_i}{\partial b_j} = \delta_{ij}\,a_i\,\sigma(b_i)\,\sigma(-b_i)" + _SPLIT,
+        builtin=torch.nn.functional.glu,
+        builtin_code="torch.nn.functional.glu(x, dim=-1)",
+        builtin_differences="An odd size along dim raises ValueError in ours, RuntimeError in F.glu.",
+        conventions="a = ±inf with a closed gate (b = −inf) gives nan (inf·0 has no limit); otherwise ±inf "
+        "follow the limits.",
+        properties=Properties(
+            range=(-sympy.oo, sympy.oo),
+            monotonic=False,
+            smoothness="C∞",
+            zero_centred=True,
+            saturates=("negative",),
+            notes=(
+                *_GATED_NOTES,
+                "zero-centred: y is odd in a, so E[y] = 0 when a is symmetric and independent of b",
+                "saturates as the gate b → −∞: both partial derivatives vanish",
+            ),
+        ),
+        paper=Paper(
+            authors="Dauphin, Fan, Auli, Grangier",
+            year=2017,
+            title="Language Modeling with Gated Convolutional Networks",
+            url="https://arxiv.org/abs/1612.08083",
+            venue="ICML",
+        ),
+        init=_gated_init(1.8462285453386054, "σ(b)"),
+        elementwise=False,
+        plot_range=(-4.0, 4.0),
+        related=("reglu", "geglu", "swiglu", "sigmoid"),
+    )
+)
+
+REGISTRY.add(
+    Activation(
+        name="reglu",
+        title="ReGLU",
+        family="vector",
+        aliases=("relu_glu",),
+        summary="The GLU variant a·relu(b) on the two halves of its input; the output has half the input's size.",
+        forward=reglu,
+        params={"dim": _dim_param("the axis split into halves (a, b)")},
+        expr=_reglu_expr,
+        latex_override=_gated_latex(_reglu_expr),
+        derivative_latex_override=r"\frac{\partial y_i}{\partial a_j} = \delta_{ij}\max(0, b_i),\quad"
+        r"\frac{\partial y_i}{\partial b_j} = \delta_{ij}\,a_i\,[b_i > 0]" + _SPLIT,
+        builtin=_reglu_builtin,
+        builtin_code="x.chunk(2, dim=-1)[0] * torch.nn.functional.relu(x.chunk(2, dim=-1)[1])",
+        builtin_differences="No torch built-in: compared with F.relu on the halves from chunk. An odd size "
+        "raises ValueError in ours.",
+        conventions="The gradient with respect to b at b = 0 is 0 (torch.relu's subgradient). a = ±inf with "
+        "b ≤ 0, and a = 0 with b = +inf, give nan (inf·0).",
+        properties=Properties(
+            range=(-sympy.oo, sympy.oo),
+            monotonic=False,
+            smoothness="C0",
+            zero_centred=True,
+            saturates=("negative",),
+            notes=(*_GATED_NOTES, "kink at b = 0, where the gradient with respect to b is 0"),
+        ),
+        paper=_SHAZEER,
+        init=_gated_init(2**0.5, "relu(b)"),
+        elementwise=False,
+        plot_range=(-4.0, 4.0),
+        related=("glu", "geglu", "swiglu", "relu"),
+    )
+)
+
+REGISTRY.add(
+    Activation(
+        name="geglu",
+        title="GEGLU",
+        family="vector",
+        aliases=("gelu_glu",),
+        summary="The GLU variant a·GELU(b) on the two halves of its input; the output has half the input's size.",
+        forward=geglu,
+        params={"dim": _dim_param("the axis split into halves (a, b)")},
+        expr=_geglu_expr,
+        latex_override=_gated_latex(_geglu_expr),
+        derivative_latex_override=r"\frac{\partial y_i}{\partial a_j} = \delta_{ij}\,b_i\,\Phi(b_i),\quad"
+        r"\frac{\partial y_i}{\partial b_j} = \delta_{ij}\,a_i\left(\Phi(b_i) + b_i\,\varphi(b_i)\right)"
+        + _SPLIT,
+        builtin=_geglu_builtin,
+        builtin_code="x.chunk(2, dim=-1)[0] * torch.nn.functional.gelu(x.chunk(2, dim=-1)[1])",
+        builtin_differences="No torch built-in: compared with F.gelu (exact) on the halves from chunk. "
+        "F.gelu(−inf) is nan on the CPU; ours uses the limit 0. An odd size raises ValueError in ours.",
+        conventions="b = −inf closes the gate (limit 0); a = ±inf with a closed gate gives nan (inf·0).",
+        properties=Properties(
+            range=(-sympy.oo, sympy.oo),
+            monotonic=False,
+            smoothness="C∞",
+            zero_centred=True,
+            saturates=("negative",),
+            notes=_GATED_NOTES,
+        ),
+        paper=_SHAZEER,
+        init=_gated_init(1.5335304411955352, "GELU(b)"),
+        elementwise=False,
+        plot_range=(-4.0, 4.0),
+        related=("glu", "reglu", "swiglu", "gelu"),
+    )
+)
+
+REGISTRY.add(
+    Activation(
+        name="swiglu",
+        title="SwiGLU",
+        family="vector",
+        aliases=("silu_glu", "swish_glu"),
+        summary="The GLU variant a·SiLU(b) on the two halves of its input (the gate of LLaMA-style "
+        "feed-forward layers); the output has half the input's size.",
+        forward=swiglu,
+        params={"dim": _dim_param("the axis split into halves (a, b)")},
+        expr=_swiglu_expr,
+        latex_override=_gated_latex(_swiglu_expr),
+        derivative_latex_override=r"\frac{\partial y_i}{\partial a_j} = \delta_{ij}\,b_i\,\sigma(b_i),\quad"
+        r"\frac{\partial y_i}{\partial b_j} = \delta_{ij}\,a_i\,\sigma(b_i)\left(1 + b_i\,\sigma(-b_i)\right)"
+        + _SPLIT,
+        builtin=_swiglu_builtin,
+        builtin_code="x.chunk(2, dim=-1)[0] * torch.nn.functional.silu(x.chunk(2, dim=-1)[1])",
+        builtin_differences="No torch built-in: compared with F.silu on the halves from chunk. F.silu(−inf) is "
+        "nan; ours uses the limit 0. An odd size raises ValueError in ours.",
+        conventions="b = −inf closes the gate (limit 0); a = ±inf with a closed gate gives nan (inf·0).",
+        properties=Properties(
+            range=(-sympy.oo, sympy.oo),
+            monotonic=False,
+            smoothness="C∞",
+            zero_centred=True,
+            saturates=("negative",),
+            notes=_GATED_NOTES,
+        ),
+        paper=_SHAZEER,
+        init=_gated_init(1.6765324703310912, "SiLU(b)"),
+        elementwise=False,
+        plot_range=(-4.0, 4.0),
+        related=("glu", "reglu", "geglu", "silu"),
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------------- CReLU
+
+
+def crelu(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    # Both halves are written with torch.where so that nan stays nan and the gradient at 0 is 0 (torch.relu's).
+    positive = torch.where(x <= 0, 0.0, x)
+    negative = torch.where(x >= 0, 0.0, -x)
+    return torch.cat([positive, negative], dim=dim)
+
+
+def _crelu_builtin(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    return torch.relu(torch.cat([x, -x], dim=dim))
+
+
+REGISTRY.add(
+    Activation(
+        name="crelu",
+        title="CReLU",
+        family="vector",
+        aliases=("concatenated_relu",),
+        summary="Concatenates relu(x) and relu(−x) along dim: keeps both signs of every input, at the cost "
+        "of doubling the width.",
+        forward=crelu,
+        params={"dim": _dim_param("the axis along which [relu(x), relu(−x)] are concatenated")},
+        expr=sympy.Piecewise((sympy.Max(0, xs[i]), i <= n), (sympy.Max(0, -xs[i - n]), True)),
+        derivative_latex_override=r"\frac{\partial y_i}{\partial x_j} = \delta_{ij}\,[x_j > 0],\quad"
+        r"\frac{\partial y_{n+i}}{\partial x_j} = -\delta_{ij}\,[x_j < 0],\quad i = 1..n",
+        builtin=_crelu_builtin,
+        builtin_code="torch.relu(torch.cat([x, -x], dim=-1))",
+        builtin_differences="torch has no CReLU: compared with torch.relu of the concatenation.",
+        conventions="At x = 0 both halves have gradient 0 (torch.relu's subgradient); nan gives nan in both "
+        "halves.",
+        properties=Properties(
+            range=(sympy.Integer(0), sympy.oo),
+            range_closed=(True, False),
+            monotonic=False,
+            smoothness="C0",
+            zero_centred=False,
+            notes=(
+                "output size along dim is twice the input size",
+                "exactly one of the two copies of each input is active (both are 0 at 0), so no input is lost: "
+                "x = y_i − y_{n+i}",
+            ),
+        ),
+        paper=Paper(
+            authors="Shang, Sohn, Almeida, Lee",
+            year=2016,
+            title="Understanding and Improving Convolutional Neural Networks via Concatenated Rectified "
+            "Linear Units",
+            url="https://arxiv.org/abs/1603.05201",
+            venue="ICML",
+        ),
+        init=Init(
+            "kaiming",
+            2**0.5,
+            "each output is a ReLU, E[relu(z)²] = 1/2, so He's gain √2 applies to the next (twice as wide) layer",
+        ),
+        elementwise=False,
+        plot_range=(-4.0, 4.0),
+        related=("relu", "maxout"),
     )
 )
