@@ -1,9 +1,11 @@
-"""Sigmoid-shaped activations: bounded, smooth, saturating on both sides."""
+"""Sigmoid-shaped activations: S-shaped squashing functions (smooth or piecewise-linear) and log σ."""
+
+import math
 
 import sympy
 import torch
 
-from actref.registry import REGISTRY, Activation, Init, Paper, Properties
+from actref.registry import REGISTRY, Activation, Init, Kink, Paper, Param, Properties
 from actref.symbolic import sigmoid as sym_sigmoid
 from actref.symbolic import x
 
@@ -60,12 +62,16 @@ REGISTRY.add(
 
 
 def tanh(x: torch.Tensor) -> torch.Tensor:
-    # tanh(x) = −expm1(−2x) / (1 + exp(−2x)) for x ≥ 0: expm1 keeps tanh(1e-30) = 1e-30, and clamping each
-    # branch to its own half-line keeps exp from overflowing (and autograd from producing 0·inf).
-    xp, xn = torch.where(x < 0, 0.0, x), torch.where(x > 0, 0.0, x)
-    pos = -torch.expm1(-2 * xp) / (1 + torch.exp(-2 * xp))
-    neg = torch.expm1(2 * xn) / (1 + torch.exp(2 * xn))
-    return torch.where(x >= 0, pos, neg)
+    # Near 0, expm1(2x) / (expm1(2x) + 2) keeps tanh(1e-30) = 1e-30. Further out, (1 − u)/(1 + u) with
+    # u = e^(−2|x|) ≤ e^(−1) has no cancellation, never overflows, and keeps autograd accurate in the tails
+    # (expm1's backward uses expm1(z) + 1, which rounds to 0 for z ≲ −37, halving the gradient).
+    # The small branch sees only |x| < 1/2 (others are replaced by 0), so autograd never meets 0·inf.
+    a = x.abs()
+    small = torch.where(a < 0.5, x, 0.0)
+    e = torch.expm1(2 * small)
+    u = torch.exp(-2 * a)
+    big = (1 - u) / (1 + u)
+    return torch.where(a < 0.5, e / (e + 2), torch.where(x < 0, -big, big))
 
 
 def tanh_derivative(x: torch.Tensor) -> torch.Tensor:
@@ -103,5 +109,232 @@ REGISTRY.add(
         init=Init("xavier", 5 / 3, "Glorot's scheme with torch's tanh gain 5/3"),
         plot_range=(-5.0, 5.0),
         related=("sigmoid", "hardtanh", "softsign", "tanhshrink"),
+    )
+)
+
+
+def logsigmoid(x: torch.Tensor) -> torch.Tensor:
+    # log σ(x) = −log(1 + e^(−x)), written per half-line so exp never overflows: −log1p(e^(−x)) for x ≥ 0
+    # keeps logsigmoid(700) = −1e-304 exact, and x − log1p(e^x) for x < 0 gives logsigmoid(−1000) = −1000
+    # where log(σ(x)) would be log(0) = −inf. Each branch sees only its own half-line (NaN is kept), so
+    # autograd never meets 0·inf.
+    xp, xn = torch.where(x < 0, 0.0, x), torch.where(x > 0, 0.0, x)
+    pos = -torch.log1p(torch.exp(-xp))
+    neg = xn - torch.log1p(torch.exp(xn))
+    return torch.where(x >= 0, pos, neg)
+
+
+def logsigmoid_derivative(x: torch.Tensor) -> torch.Tensor:
+    # d/dx log σ(x) = 1 − σ(x) = σ(−x); the second form keeps full relative accuracy for large x.
+    return torch.sigmoid(-x)
+
+
+REGISTRY.add(
+    Activation(
+        name="logsigmoid",
+        title="LogSigmoid",
+        family="sigmoid-like",
+        aliases=("log_sigmoid", "log-sigmoid"),
+        summary="log σ(x) = −softplus(−x): a smooth, monotone unit that is linear for x → −∞ and tends to 0.",
+        forward=logsigmoid,
+        derivative_fn=logsigmoid_derivative,
+        expr=sympy.log(sym_sigmoid(x)),
+        derivative_expr=sym_sigmoid(-x),
+        builtin=torch.nn.functional.logsigmoid,
+        builtin_code="torch.nn.functional.logsigmoid(x)",
+        properties=Properties(
+            range=(-sympy.oo, sympy.Integer(0)),
+            monotonic=True,
+            smoothness="C∞",
+            zero_centred=False,
+            saturates=("positive",),
+            notes=("f(0) = −log 2", "f(x) − x → 0 as x → −∞ (slope 1 there)"),
+        ),
+        init=Init("xavier", 1.0, "a sigmoid-like unit (slope 1/2 at 0); Glorot's scheme is the usual choice"),
+        plot_range=(-6.0, 6.0),
+        conventions="f(+inf) = 0 (returned as −0.0), f(−inf) = −inf; nan in, nan out.",
+        related=("sigmoid", "softplus", "log_softmax"),
+    )
+)
+
+
+def softsign(x: torch.Tensor) -> torch.Tensor:
+    # x / (1 + |x|) is accurate for |x| ≤ 1, but its autograd subtracts two numbers of size 1/|x| to get
+    # 1/(1 + |x|)², losing relative accuracy as |x| grows (and inf/inf = nan at ±inf). For |x| > 1 write
+    # ±(1 − r) with r = 1/(1 + |x|) ≤ 1/2: no cancellation, autograd gives r², and ±inf gives ±1.
+    small = torch.where(x.abs() <= 1, x, 0.0)
+    r = 1 / (1 + x.abs())
+    return torch.where(x.abs() <= 1, small / (1 + small.abs()), torch.where(x > 0, 1 - r, r - 1))
+
+
+def softsign_derivative(x: torch.Tensor) -> torch.Tensor:
+    r = 1 / (1 + x.abs())
+    return r * r
+
+
+REGISTRY.add(
+    Activation(
+        name="softsign",
+        title="Softsign",
+        family="sigmoid-like",
+        aliases=("soft_sign",),
+        summary="x / (1 + |x|): a tanh-shaped squashing function whose tails approach ±1 polynomially.",
+        forward=softsign,
+        derivative_fn=softsign_derivative,
+        expr=x / (1 + sympy.Abs(x)),
+        derivative_expr=1 / (1 + sympy.Abs(x)) ** 2,
+        builtin=torch.nn.functional.softsign,
+        builtin_code="torch.nn.functional.softsign(x)",
+        builtin_differences="F.softsign(±inf) is nan (inf/inf); ours returns the limits ±1.",
+        properties=Properties(
+            range=(sympy.Integer(-1), sympy.Integer(1)),
+            monotonic=True,
+            smoothness="C1",
+            zero_centred=True,
+            saturates=("negative", "positive"),
+            notes=(
+                "C¹ but not C²: f″ jumps from +2 to −2 at x = 0 (f″ = −2·sign(x)/(1 + |x|)³)",
+                "f′ decays like 1/x², not exponentially as tanh′ does",
+            ),
+        ),
+        paper=Paper(
+            authors="Glorot, Bengio",
+            year=2010,
+            title="Understanding the difficulty of training deep feedforward neural networks",
+            url="https://proceedings.mlr.press/v9/glorot10a.html",
+            venue="AISTATS (PMLR 9)",
+        ),
+        init=Init(
+            "xavier", 1.0, "Glorot & Bengio (2010) studied softsign with their normalised initialisation"
+        ),
+        plot_range=(-8.0, 8.0),
+        conventions="f(±inf) = ±1; nan in, nan out.",
+        extra={"smoothness_break": (sympy.Integer(0),)},
+        related=("tanh", "hardtanh", "sigmoid"),
+    )
+)
+
+
+def hardsigmoid(x: torch.Tensor) -> torch.Tensor:
+    # relu6(x + 3) / 6, written as a choice between branches: (x + 3)/6 is exact near x = −3 (x + 3 has no
+    # rounding error there) where x/6 + 1/2 would cancel, and the flat branches give gradient 0 at ±3 as
+    # torch does (clamp's gradient would be 1/6 there). NaN fails both tests and stays NaN.
+    return torch.where(x <= -3, 0.0, torch.where(x >= 3, 1.0, (x + 3) / 6))
+
+
+def hardsigmoid_derivative(x: torch.Tensor) -> torch.Tensor:
+    # PyTorch's subgradient at the kinks ±3 is 0.
+    inside = torch.where(x.isnan(), x, 1 / 6)
+    return torch.where((x <= -3) | (x >= 3), 0.0, inside)
+
+
+REGISTRY.add(
+    Activation(
+        name="hardsigmoid",
+        title="Hard sigmoid",
+        family="sigmoid-like",
+        aliases=("hard_sigmoid", "h_sigmoid", "hsigmoid"),
+        summary="relu6(x + 3)/6: a piecewise-linear stand-in for σ, used to gate hard-swish and SE blocks.",
+        forward=hardsigmoid,
+        derivative_fn=hardsigmoid_derivative,
+        expr=sympy.Piecewise((0, x <= -3), (1, x >= 3), ((x + 3) / 6, True)),
+        derivative_expr=sympy.Piecewise((0, x <= -3), (0, x >= 3), (sympy.Rational(1, 6), True)),
+        builtin=torch.nn.functional.hardsigmoid,
+        builtin_code="torch.nn.functional.hardsigmoid(x)",
+        properties=Properties(
+            range=(sympy.Integer(0), sympy.Integer(1)),
+            range_closed=(True, True),
+            monotonic=True,
+            smoothness="C0",
+            zero_centred=False,
+            saturates=("negative", "positive"),
+            notes=("slope 1/6 at 0, while σ′(0) = 1/4: it is not a fit of σ near 0",),
+        ),
+        kinks=(
+            Kink(at=sympy.Integer(-3), grad=sympy.Integer(0)),
+            Kink(at=sympy.Integer(3), grad=sympy.Integer(0)),
+        ),
+        paper=Paper(
+            authors="Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le, Adam",
+            year=2019,
+            title="Searching for MobileNetV3",
+            url="https://arxiv.org/abs/1905.02244",
+            venue="ICCV",
+        ),
+        init=Init("xavier", 1.0, "a sigmoid-like unit; Glorot's scheme as for σ"),
+        plot_range=(-5.0, 5.0),
+        conventions="f(−inf) = 0, f(+inf) = 1; nan in, nan out.",
+        related=("sigmoid", "hardswish", "hardtanh", "relu6"),
+    )
+)
+
+min_val, max_val = sympy.Symbol("a", real=True), sympy.Symbol("b", real=True)
+
+
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _hardtanh_bounds(params) -> None:
+    if params["min_val"] > params["max_val"]:
+        raise ValueError(
+            f"hardtanh: min_val={params['min_val']!r} is greater than max_val={params['max_val']!r}; "
+            f"need min_val ≤ max_val."
+        )
+
+
+def hardtanh(x: torch.Tensor, min_val: float = -1.0, max_val: float = 1.0) -> torch.Tensor:
+    # Branches instead of clamp: torch's gradient is 0 at x = min_val and x = max_val (clamp's is 1).
+    # NaN fails both tests and falls through to x.
+    return torch.where(x <= min_val, min_val, torch.where(x >= max_val, max_val, x))
+
+
+def hardtanh_derivative(x: torch.Tensor, min_val: float = -1.0, max_val: float = 1.0) -> torch.Tensor:
+    # PyTorch's subgradient at both kinks is 0.
+    inside = torch.where(x.isnan(), x, 1.0)
+    return torch.where((x <= min_val) | (x >= max_val), 0.0, inside)
+
+
+REGISTRY.add(
+    Activation(
+        name="hardtanh",
+        title="Hardtanh",
+        family="sigmoid-like",
+        aliases=("hard_tanh", "htanh"),
+        summary="clip(x, −1, 1): the identity inside [min_val, max_val] and constant outside; a cheap tanh.",
+        forward=hardtanh,
+        derivative_fn=hardtanh_derivative,
+        params={
+            "min_val": Param(-1.0, _finite, "a finite real ≤ max_val", min_val, "lower clip value a"),
+            "max_val": Param(1.0, _finite, "a finite real ≥ min_val", max_val, "upper clip value b"),
+        },
+        expr=sympy.Piecewise((min_val, x <= min_val), (max_val, x >= max_val), (x, True)),
+        derivative_expr=sympy.Piecewise((0, x <= min_val), (0, x >= max_val), (1, True)),
+        builtin=torch.nn.functional.hardtanh,
+        builtin_code="torch.nn.functional.hardtanh(x, min_val=-1.0, max_val=1.0)",
+        properties=Properties(
+            range=(sympy.Integer(-1), sympy.Integer(1)),
+            range_closed=(True, True),
+            monotonic=True,
+            smoothness="C0",
+            zero_centred=True,
+            saturates=("negative", "positive"),
+            notes=("f′ is exactly 0 outside [min_val, max_val]: saturated units get no gradient at all",),
+        ),
+        kinks=(Kink(at=min_val, grad=sympy.Integer(0)), Kink(at=max_val, grad=sympy.Integer(0))),
+        paper=Paper(
+            authors="Collobert, Weston, Bottou, Karlen, Kavukcuoglu, Kuksa",
+            year=2011,
+            title="Natural Language Processing (Almost) from Scratch",
+            url="https://www.jmlr.org/papers/v12/collobert11a.html",
+            venue="JMLR 12",
+        ),
+        init=Init(
+            "xavier", 1.0, "linear with slope 1 around 0, so Glorot's gain of 1 preserves variance there"
+        ),
+        plot_range=(-3.0, 3.0),
+        conventions="f(−inf) = min_val, f(+inf) = max_val; nan in, nan out.",
+        extra={"cross_check": _hardtanh_bounds},
+        related=("tanh", "relu6", "hardsigmoid", "softsign"),
     )
 )
