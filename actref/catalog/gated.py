@@ -127,7 +127,7 @@ REGISTRY.add(
         builtin_differences=(
             "F.gelu(−inf) is nan, and on the CPU F.gelu(+inf) is nan in float32 and bfloat16 (inf in float64 "
             "and on CUDA); ours returns the limits 0 and +inf. F.gelu computes 1 + erf(x/√2), which loses "
-            "relative accuracy in the left tail and is −0 below x ≈ −8.3 in float64 (the true gelu(−30) is "
+            "relative accuracy in the left tail and is −0 below x ≈ −8.4 in float64 (the true gelu(−30) is "
             "≈ −1.5e−196)."
         ),
         conventions="gelu(−inf) = 0 and gelu(+inf) = +inf (the limits); nan in, nan out.",
