@@ -1,0 +1,254 @@
+"""actref.cost: saved-bytes accounting, roofline arithmetic, result files, CLI and the site providers.
+
+No timing is asserted anywhere: timings vary run to run and machine to machine.
+"""
+
+import json
+import pathlib
+
+import pytest
+import torch
+
+import actref
+from actref import __main__ as actref_main
+from actref import cost, cost_cli, cost_report, fast
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- saved bytes
+class SavesTwo(torch.autograd.Function):
+    """A hand-countable case: saves two fp32 tensors the size of x (8 bytes per element)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        a, b = x * 2, x * 3
+        ctx.save_for_backward(a, b)
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 5
+
+
+class SavesXTwice(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x, x[: x.numel() // 2])  # a view shares x's storage: counted once
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+@pytest.mark.parametrize(
+    ("fn", "dtype", "expected"),
+    [
+        (SavesTwo.apply, torch.float32, 8.0),
+        (SavesTwo.apply, torch.bfloat16, 4.0),
+        (SavesXTwice.apply, torch.float32, 4.0),
+        (lambda x: x * 2.0, torch.float32, 0.0),  # multiplying by a constant needs nothing saved
+        (torch.relu, torch.float32, 4.0),  # the built-in saves its output
+        (torch.exp, torch.float32, 4.0),
+        (
+            lambda x: x * torch.sigmoid(x),
+            torch.float32,
+            8.0,
+        ),  # x and σ(x); sigmoid's own save is the same σ(x)
+    ],
+    ids=["two-fp32", "two-bf16", "view-counted-once", "scale", "relu", "exp", "x-sigmoid-x"],
+)
+def test_saved_bytes_hand_counted(fn, dtype, expected):
+    x = torch.randn(4096, dtype=dtype)
+    assert cost.saved_bytes_per_element(fn, x) == expected
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_lean_saves_one_input_sized_tensor(dtype):
+    x = torch.randn(4096, dtype=dtype)
+    for spec in ("relu", "silu", "gelu", "tanh"):
+        lean = fast.implementations(spec, include_compiled=False)["lean"]
+        assert cost.saved_bytes_per_element(lean, x) == x.element_size(), spec
+
+
+# --------------------------------------------------------------------------- roofline arithmetic
+def test_ideal_bytes():
+    assert cost.ideal_bytes_per_element(torch.float32) == 20
+    assert cost.ideal_bytes_per_element("bfloat16") == 10
+
+
+def test_pct_roofline_synthetic():
+    # 2^20 fp32 elements: 20 MiB ideal; at 2e12 B/s a copy-speed kernel needs 10.48576 µs.
+    ideal = 20 * 2**20
+    assert cost.pct_roofline(ideal, 2e12, ideal / 2e12) == pytest.approx(100.0)
+    assert cost.pct_roofline(ideal, 2e12, 4 * ideal / 2e12) == pytest.approx(25.0)
+    with pytest.raises(ValueError):
+        cost.pct_roofline(ideal, 2e12, 0.0)
+
+
+# --------------------------------------------------------------------------- the run and its file
+@pytest.fixture(scope="module")
+def tiny_results():
+    return cost.run(activations=["relu", "silu"], device="cpu", elements=2**12, warmup=0, repeats=1)
+
+
+def test_run_rows_and_provenance(tiny_results):
+    cost.validate(tiny_results)
+    rows = tiny_results["rows"]
+    assert {(r["activation"], r["impl"], r["dtype"]) for r in rows} == {
+        (a, i, d)
+        for a in ("relu", "silu")
+        for i in ("builtin", "eager", "lean")
+        for d in ("float32", "bfloat16")
+    }
+    assert all(r["device"] == "cpu" and r["fwd_bwd_ms"] > 0 for r in rows)
+    lean = [r for r in rows if r["impl"] == "lean"]
+    assert {r["saved_bytes_per_element"] for r in lean if r["dtype"] == "float32"} == {4.0}
+    assert {r["saved_bytes_per_element"] for r in lean if r["dtype"] == "bfloat16"} == {2.0}
+    p = tiny_results["provenance"]
+    assert set(cost.PROVENANCE_KEYS) <= set(p) and p["device_type"] == "cpu" and p["cuda"] is None
+    assert p["device_name"].startswith("cpu")
+    # pct_roofline is the stated formula of the row's own numbers.
+    bandwidth = p["copy_bandwidth_gb_per_s"] * 1e9
+    r = rows[0]
+    expected = cost.pct_roofline(
+        cost.ideal_bytes_per_element(r["dtype"]) * 2**12, bandwidth, r["fwd_bwd_ms"] / 1e3
+    )
+    assert r["pct_roofline"] == pytest.approx(expected)
+
+
+def test_results_round_trip(tiny_results, tmp_path):
+    path = cost.write_atomic(tiny_results, tmp_path / "cost.json")
+    assert cost.load(path) == json.loads(json.dumps(tiny_results))
+    assert [p.name for p in tmp_path.iterdir()] == ["cost.json"]  # no temporary file left behind
+
+
+def test_interrupted_write_keeps_the_old_file(tiny_results, tmp_path, monkeypatch):
+    path = cost.write_atomic(tiny_results, tmp_path / "cost.json")
+    before = path.read_text()
+
+    def broken_dump(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cost.json, "dump", broken_dump)
+    with pytest.raises(KeyboardInterrupt):
+        cost.write_atomic(tiny_results, path)
+    assert path.read_text() == before and [p.name for p in tmp_path.iterdir()] == ["cost.json"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda r: r["provenance"].pop("git_commit"), "git_commit"),
+        (lambda r: r["rows"][0].pop("pct_roofline"), "pct_roofline"),
+        (lambda r: r["rows"][0].update(impl="magic"), "magic"),
+        (lambda r: r["rows"][0].update(fwd_ms=-1.0), "fwd_ms"),
+        (lambda r: r.pop("rows"), "rows"),
+    ],
+)
+def test_validate_names_the_problem(tiny_results, mutate, message):
+    broken = json.loads(json.dumps(tiny_results))
+    mutate(broken)
+    with pytest.raises(ValueError, match=message):
+        cost.validate(broken)
+
+
+def test_staleness_and_merge(tiny_results):
+    results = json.loads(json.dumps(tiny_results))
+    stale = cost.stale_activations(results)
+    assert "relu" not in stale and "silu" not in stale  # measured with the current code
+    results["provenance"]["activation_hashes"]["relu"] = "changed"
+    assert "relu" in cost.stale_activations(results)
+    fresh = json.loads(json.dumps(tiny_results))
+    fresh["rows"] = [r for r in fresh["rows"] if r["activation"] == "relu"]
+    merged = cost.merge(results, fresh)
+    assert sorted({r["activation"] for r in merged["rows"]}) == ["relu", "silu"]
+    assert len(merged["rows"]) == len(tiny_results["rows"])
+
+
+def test_summary_picks_what_best_picks(tiny_results):
+    summary = {s["activation"]: s for s in cost.summary_rows(tiny_results)}
+    assert summary["silu"]["best_impl"] != "builtin"  # F.silu(−inf) is nan, so never chosen
+    for s in summary.values():
+        assert s["from_scratch_penalty"] > 0
+    assert "best impl % of roofline" in cost.format_table(tiny_results)
+
+
+def test_cli_run_and_show(tmp_path, capsys):
+    out = tmp_path / "c.json"
+    argv = ["run", "--device", "cpu", "--activations", "relu", "--elements", "4096", "--repeats", "1"]
+    assert cost_cli.main([*argv, "--warmup", "0", "--dtypes", "float32", "--out", str(out)]) == 0
+    assert cost.load(out)["rows"]
+    capsys.readouterr()
+    assert cost_cli.main(["show", str(out)]) == 0
+    assert "relu" in capsys.readouterr().out
+    assert actref_main.main(["cost", "show", str(tmp_path / "missing.json")]) == 1
+
+
+def test_cli_rejects_vector_activations(tmp_path):
+    with pytest.raises(ValueError, match="not elementwise"):
+        cost.run(activations=["softmax"], device="cpu", elements=64, repeats=1)
+
+
+# --------------------------------------------------------------------------- the site providers
+class FakeContext:
+    def __init__(self, root, page_src="activations/relu.md", mode="cached"):
+        self.root, self.page_src, self.experiments_mode = root, page_src, mode
+        self.assets = []
+
+    def asset(self, name, inputs, make):
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        json.dumps(inputs)  # the site hashes the inputs: they must serialise
+        make(path)
+        self.assets.append(path)
+        return f"../generated/{name}"
+
+
+@pytest.fixture
+def results_dir(tmp_path, monkeypatch, tiny_results):
+    monkeypatch.setattr(fast, "RESULTS_DIR", tmp_path / "results")
+    cost_report._CACHE.clear()
+    yield tmp_path / "results"
+    cost_report._CACHE.clear()
+
+
+def test_provider_without_gpu_results_says_so(results_dir, tiny_results, tmp_path):
+    cost.write_atomic(tiny_results, results_dir / "cost_cpu.json")
+    ctx = FakeContext(tmp_path / "site")
+    md = cost_report.activation_markdown(ctx, "relu")
+    assert "No GPU cost results committed yet" in md and "CPU" in md
+    assert "| torch built-in" in md and "`fast=True`" in md
+    assert ctx.assets and ctx.assets[0].read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert "Not measured" in cost_report.activation_markdown(ctx, "softmax")
+    assert "no row there yet" in cost_report.activation_markdown(ctx, "tanh")
+    headers, cells = cost_report.table_columns(ctx)
+    assert set(cells) == set(actref.names()) and all(len(c) == len(headers) for c in cells.values())
+    page = cost_report.page(FakeContext(tmp_path / "site", "comparisons/cost.md"))
+    assert "../activations/relu.md" in page and "No GPU cost results committed yet" in page
+
+
+def test_provider_prefers_gpu_results(results_dir, tiny_results, tmp_path):
+    gpu = json.loads(json.dumps(tiny_results))
+    gpu["provenance"].update(device_type="cuda", device_name="Test GPU", cuda="12.8")
+    for r in gpu["rows"]:
+        r["device"] = "cuda"
+    cost.write_atomic(gpu, results_dir / "cost.json")
+    md = cost_report.activation_markdown(FakeContext(tmp_path / "site"), "silu")
+    assert "committed GPU results" in md and "Test GPU" in md and "No GPU" not in md
+
+
+def test_no_results_at_all(results_dir, tmp_path):
+    assert "No cost results" in cost_report.activation_markdown(FakeContext(tmp_path), "relu")
+    assert cost_report.table_columns(FakeContext(tmp_path)) == ([], {})
+
+
+def test_committed_cpu_results_are_labelled_cpu():
+    path = ROOT / "results" / "cost_cpu.json"
+    if not path.is_file():
+        pytest.skip("results/cost_cpu.json not committed yet")
+    results = cost.load(path)
+    p = results["provenance"]
+    assert p["device_type"] == "cpu" and p["device_name"].startswith("cpu") and p["cuda"] is None
+    assert {r["device"] for r in results["rows"]} == {"cpu"}
