@@ -1,0 +1,329 @@
+"""Cost results on the site: each activation's Cost table and chart, the all-activations columns, the cost page.
+
+Where the numbers come from (decided once per build, see `site_results`): on a CUDA machine in "run" mode the
+GPU results in results/cost.json are re-measured for every activation whose code changed (or all of them when
+the benchmark code changed) and written back; otherwise the committed files are shown as they are. Until a GPU
+run is committed, pages say so plainly and show the CPU file's numbers, labelled as CPU.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import actref
+from actref import fast
+
+if TYPE_CHECKING:
+    from actref.site import Context
+
+IMPL_LABELS = {
+    "builtin": "torch built-in",
+    "eager": "from scratch (eager)",
+    "compiled": "from scratch, torch.compile",
+    "lean": "lean autograd.Function",
+    "lean_compiled": "lean Function, compiled",
+}
+COST_PAGE = "comparisons/cost.md"
+
+
+@dataclass
+class SiteResults:
+    """The cost results a build shows: GPU (if any), CPU (if any), and a sentence on where they came from."""
+
+    gpu: dict[str, Any] | None
+    cpu: dict[str, Any] | None
+    origin: str
+    stale: list[str] = field(default_factory=list)  # activations whose code changed since the shown rows
+
+    @property
+    def shown(self) -> dict[str, Any] | None:
+        return self.gpu if self.gpu is not None else self.cpu
+
+
+_CACHE: dict[str, SiteResults] = {}
+
+
+def _load(path: Path) -> dict[str, Any] | None:
+    from actref import cost
+
+    return cost.load(path) if path.is_file() else None
+
+
+def site_results(ctx: Context) -> SiteResults:
+    """The results for this build (memoised per mode: the benchmark runs at most once per build)."""
+    import torch
+
+    from actref import cost
+
+    mode = ctx.experiments_mode
+    if mode in _CACHE:
+        return _CACHE[mode]
+    gpu_path = fast.results_path("cuda")
+    gpu = _load(gpu_path)
+    if mode == "run" and torch.cuda.is_available():
+        stale = cost.stale_activations(gpu)
+        if gpu is not None and gpu["provenance"].get("device_name") != cost.device_name(torch.device("cuda")):
+            stale = [s.name for s in cost.elementwise_specs()]
+        if stale:
+            fresh = cost.run(activations=stale, device="cuda")
+            gpu = cost.merge(gpu, fresh)
+            cost.write_atomic(gpu, gpu_path)
+            origin = (
+                f"measured during this build on {gpu['provenance']['device_name']} ({len(stale)} activations)"
+            )
+        else:
+            origin = "committed GPU results, reused because no measured code changed since"
+    elif gpu is not None:
+        why = "this build has no CUDA GPU" if not torch.cuda.is_available() else f"ACTREF_EXPERIMENTS={mode}"
+        origin = f"committed GPU results ({why}, so they were not re-measured)"
+    else:
+        origin = "no GPU cost results committed yet"
+    cpu = _load(fast.results_path("cpu"))
+    shown = gpu if gpu is not None else cpu
+    stale = cost.stale_activations(shown) if shown is not None else []
+    if shown is not None and len(stale) == len(cost.elementwise_specs()):
+        stale = []  # the benchmark code itself changed: say so once in the provenance line, not on every row
+    _CACHE[mode] = SiteResults(gpu, cpu, origin, stale)
+    return _CACHE[mode]
+
+
+def _describe(results: dict[str, Any]) -> str:
+    p = results["provenance"]
+    kind = "GPU" if p.get("device_type") == "cuda" else "CPU"
+    cuda = f", CUDA {p['cuda']}" if p.get("cuda") else ""
+    elements = p.get("elements")
+    size = f"2^{elements.bit_length() - 1}" if elements and elements & (elements - 1) == 0 else str(elements)
+    return (
+        f"{kind}: {p['device_name']}, torch {p['torch']}{cuda}, git {str(p['git_commit'])[:10]}, "
+        f"{str(p['created'])[:10]}; {size}-element tensors, median of {p.get('repeats')} runs, copy bandwidth "
+        f"{p.get('copy_bandwidth_gb_per_s', float('nan')):.0f} GB/s"
+    )
+
+
+def _link(ctx: Context, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(ctx.page_src) or ".")
+
+
+def _source_line(ctx: Context, site: SiteResults, results: dict[str, Any]) -> str:
+    if site.gpu is None:
+        return (
+            "**No GPU cost results committed yet.** The numbers below were measured on the **CPU** "
+            f"({_describe(results)}). CPU timings are not what a GPU shows: see "
+            f"[the cost of an activation]({_link(ctx, COST_PAGE)})."
+        )
+    return f"Source: {site.origin}; {_describe(results)}."
+
+
+def _fmt(value: float | None) -> str:
+    """Milliseconds and byte counts, with as many digits as a reader needs."""
+    if value is None:
+        return "—"
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.2f}" if value >= 1 else f"{value:.3g}"
+
+
+def _bytes(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3g}"
+
+
+# --------------------------------------------------------------------------- one activation
+def _rows_for(results: dict[str, Any], name: str) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(r["impl"], r["dtype"]): r for r in results["rows"] if r["activation"] == name}
+
+
+def _chart(rows: dict[tuple[str, str], dict[str, Any]], impls: list[str], title: str, path: Path) -> None:
+    from actref import figures
+
+    fig = figures._new_figure(6.4, 0.5 + 0.42 * len(impls))
+    ax = fig.add_subplot()
+    height = 0.38
+    for k, (dtype, colour) in enumerate((("float32", figures.F_COLOUR), ("bfloat16", figures.D_COLOUR))):
+        ys = [i + (k - 0.5) * height for i in range(len(impls))]
+        values = [rows[(impl, dtype)]["pct_roofline"] if (impl, dtype) in rows else 0.0 for impl in impls]
+        ax.barh(ys, values, height=height, color=colour, label=dtype)
+        for y, v in zip(ys, values, strict=True):
+            ax.text(v, y, f" {v:.1f}%", va="center", fontsize=8, color=figures.TEXT_COLOUR)
+    ax.set_yticks(range(len(impls)), [IMPL_LABELS[i] for i in impls])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"% of the copy roofline, forward + backward ({title})")
+    ax.set_xlim(0, max(100.0, max(r["pct_roofline"] for r in rows.values()) * 1.15))
+    ax.axvline(100, color=figures.TEXT_COLOUR, linewidth=0.8, linestyle=(0, (3, 3)))
+    ax.grid(True, axis="x", color=figures.TEXT_COLOUR, alpha=0.25, linewidth=0.6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(loc="lower right", fontsize=8)
+    figures._save(fig, path)
+
+
+def activation_markdown(ctx: Context, name: str) -> str:
+    """The Cost part of an activation's Measured section: source, table, chart, and what the numbers mean."""
+    from actref import cost
+
+    spec = actref.get(name)
+    if not spec.elementwise or spec.derivative_fn is None:
+        return (
+            f"**Cost.** Not measured: {spec.title} is not elementwise, so the copy roofline (one read and one "
+            f"write per element each way) does not describe it, and `module(fast=True)` uses the from-scratch "
+            f"forward."
+        )
+    site = site_results(ctx)
+    results = site.shown
+    if results is None:
+        return "**Cost.** No cost results committed yet; run `python -m actref cost run`."
+    rows = _rows_for(results, spec.name)
+    if not rows:
+        return (
+            f"**Cost.** {_source_line(ctx, site, results)} {spec.title} has no row there yet; run "
+            f"`python -m actref cost run --activations {spec.name} --merge`."
+        )
+    impls = [i for i in fast.IMPLS if any(k[0] == i for k in rows)]
+    best = cost.best_rows(results).get(spec.name)
+    eager = rows.get(("eager", "float32"))
+    p = results["provenance"]
+    device = "GPU" if p.get("device_type") == "cuda" else "CPU"
+    lines = ["**Cost.** " + _source_line(ctx, site, results)]
+    if spec.name in site.stale:
+        lines[0] += " *These numbers predate the latest change to this activation's code.*"
+    lines += [
+        "",
+        "| Implementation | fwd (ms) | bwd (ms) | fwd+bwd (ms) | % of roofline | saved bytes/element "
+        "| bf16 fwd+bwd (ms) | bf16 % of roofline |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for impl in impls:
+        r32, r16 = rows.get((impl, "float32")), rows.get((impl, "bfloat16"))
+        label = IMPL_LABELS[impl] + (" ← `fast=True`" if best is not None and best["impl"] == impl else "")
+        cells = [label]
+        cells += [_fmt(r32[k]) if r32 else "—" for k in ("fwd_ms", "bwd_ms", "fwd_bwd_ms")]
+        cells += [
+            f"{r32['pct_roofline']:.1f}" if r32 else "—",
+            _bytes(r32["saved_bytes_per_element"]) if r32 else "—",
+        ]
+        cells += [_fmt(r16["fwd_bwd_ms"]) if r16 else "—", f"{r16['pct_roofline']:.1f}" if r16 else "—"]
+        lines.append("| " + " | ".join(cells) + " |")
+    inputs = {
+        "rows": sorted(rows.values(), key=lambda r: (r["impl"], r["dtype"])),
+        "device": p["device_name"],
+    }
+    url = ctx.asset(
+        f"cost/{spec.name}-{p.get('device_type', 'cpu')}.svg",
+        json.loads(json.dumps(inputs)),
+        lambda path: _chart(rows, impls, device, path),
+    )
+    lines += ["", f"![{spec.title}: percent of the copy roofline per implementation, {device}]({url})", ""]
+    meaning = (
+        f"Times are fp32 unless marked, medians on {device}. *% of roofline* is the time a kernel running at "
+        f"copy speed needs to move the ideal {cost.ideal_bytes_per_element('float32')} bytes per element "
+        f"(forward: read x, write y; backward: read x and the gradient, write the gradient), divided by the "
+        f"measured forward+backward time; 100% is as fast as a memory copy. *Saved bytes/element* is what "
+        f"autograd keeps for the backward pass: the memory cost in training."
+    )
+    if best is not None and eager is not None:
+        penalty = eager["fwd_bwd_ms"] / best["fwd_bwd_ms"]
+        meaning += (
+            f" `module(fast=True)` uses the {IMPL_LABELS[best['impl']]}; the from-scratch eager version takes "
+            f"{penalty:.1f}× its time and saves {_bytes(eager['saved_bytes_per_element'])} instead of "
+            f"{_bytes(best['saved_bytes_per_element'])} bytes per element."
+        )
+    return "\n".join([*lines, meaning])
+
+
+# --------------------------------------------------------------------------- the all-activations table
+def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
+    """Cost columns for the all-activations table: the fast implementation, its % of roofline, the penalty."""
+    from actref import cost
+
+    site = site_results(ctx)
+    results = site.shown
+    if results is None:
+        return [], {}
+    device = "GPU" if results["provenance"].get("device_type") == "cuda" else "CPU"
+    headers = [
+        f"fast=True ({device})",
+        f"% roofline ({device})",
+        "From-scratch time ×",
+        "Saved B/element",
+    ]
+    cells: dict[str, list[str]] = {}
+    for s in cost.summary_rows(results):
+        penalty = s["from_scratch_penalty"]
+        cells[s["activation"]] = [
+            s["best_impl"],
+            f"{s['pct_roofline']:.1f}",
+            "—" if penalty is None else f"{penalty:.1f}",
+            _bytes(s["saved_bytes_per_element"]),
+        ]
+    for spec in actref.all_specs():
+        if spec.name not in cells:
+            cells[spec.name] = ["—"] * len(headers)
+    return headers, cells
+
+
+# --------------------------------------------------------------------------- the cost page
+def _summary_table(results: dict[str, Any], dtype: str, link_prefix: str) -> list[str]:
+    from actref import cost
+
+    lines = [
+        "| Activation | fast=True uses | fwd+bwd (ms) | % of roofline | saved B/element | from scratch: "
+        "% of roofline | from scratch: saved B/element | from-scratch time × |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in cost.summary_rows(results, dtype):
+        spec = actref.get(s["activation"])
+        penalty = s["from_scratch_penalty"]
+        eager_pct = s["eager_pct_roofline"]
+        lines.append(
+            f"| [{spec.title}]({link_prefix}{spec.name}.md) | {IMPL_LABELS[s['best_impl']]} | "
+            f"{_fmt(s['fwd_bwd_ms'])} | {s['pct_roofline']:.1f} | {_bytes(s['saved_bytes_per_element'])} | "
+            f"{'—' if eager_pct is None else f'{eager_pct:.1f}'} | "
+            f"{_bytes(s['eager_saved_bytes_per_element'])} | {'—' if penalty is None else f'{penalty:.1f}'} |"
+        )
+    return lines
+
+
+def page(ctx: Context) -> str:
+    """Directive for docs/comparisons/cost.md: where the numbers come from, and the per-activation tables."""
+    from actref import cost
+
+    site = site_results(ctx)
+    results = site.shown
+    if results is None:
+        return "*No cost results committed yet: run `python -m actref cost run`.*"
+    link_prefix = _link(ctx, "activations/x.md")[: -len("x.md")]
+    summary = cost.summary_rows(results)
+    pct = [s["pct_roofline"] for s in summary]
+    penalties = [s["from_scratch_penalty"] for s in summary if s["from_scratch_penalty"] is not None]
+    worst = summary[pct.index(min(pct))]["activation"] if pct else "—"
+    lines = [_source_line(ctx, site, results), ""]
+    if pct:
+        lines += [
+            f"Across {len(summary)} elementwise activations, the implementation `module(fast=True)` picks reaches "
+            f"a median of **{statistics.median(pct):.1f}%** of the copy roofline in fp32 forward+backward "
+            f"(worst: {min(pct):.1f}%, {worst}). The from-scratch eager version takes a median "
+            f"**{statistics.median(penalties):.1f}×** its time (at most {max(penalties):.1f}×).",
+            "",
+        ]
+    if site.stale:
+        lines += [f"Measured before the latest code change: {', '.join(site.stale)}.", ""]
+    lines += ["### fp32", "", *_summary_table(results, "float32", link_prefix), ""]
+    lines += ["### bf16", "", *_summary_table(results, "bfloat16", link_prefix), ""]
+    if site.gpu is not None and site.cpu is not None:
+        lines += [
+            "### CPU",
+            "",
+            _describe(site.cpu),
+            "",
+            *_summary_table(site.cpu, "float32", link_prefix),
+            "",
+        ]
+    skipped = results["provenance"].get("skipped") or []
+    if skipped:
+        lines += ["Not measured (the implementation failed on this device):", ""]
+        lines += [f"- `{s}`" for s in skipped] + [""]
+    return "\n".join(lines)
