@@ -237,8 +237,15 @@ REGISTRY.add(
         summary="relu6(x + 3)/6: a piecewise-linear stand-in for σ, used to gate hard-swish and SE blocks.",
         forward=hardsigmoid,
         derivative_fn=hardsigmoid_derivative,
-        expr=sympy.Piecewise((0, x <= -3), (1, x >= 3), ((x + 3) / 6, True)),
-        derivative_expr=sympy.Piecewise((0, x <= -3), (0, x >= 3), (sympy.Rational(1, 6), True)),
+        expr=sympy.Piecewise(
+            (0, x <= -3),
+            (1, x >= 3),
+            (sympy.Mul(sympy.Rational(1, 6), x + 3, evaluate=False), True),
+            evaluate=False,
+        ),
+        derivative_expr=sympy.Piecewise(
+            (0, x <= -3), (0, x >= 3), (sympy.Rational(1, 6), True), evaluate=False
+        ),
         builtin=torch.nn.functional.hardsigmoid,
         builtin_code="torch.nn.functional.hardsigmoid(x)",
         properties=Properties(
@@ -308,8 +315,8 @@ REGISTRY.add(
             "min_val": Param(-1.0, _finite, "a finite real ≤ max_val", min_val, "lower clip value a"),
             "max_val": Param(1.0, _finite, "a finite real ≥ min_val", max_val, "upper clip value b"),
         },
-        expr=sympy.Piecewise((min_val, x <= min_val), (max_val, x >= max_val), (x, True)),
-        derivative_expr=sympy.Piecewise((0, x <= min_val), (0, x >= max_val), (1, True)),
+        expr=sympy.Piecewise((min_val, x <= min_val), (max_val, x >= max_val), (x, True), evaluate=False),
+        derivative_expr=sympy.Piecewise((0, x <= min_val), (0, x >= max_val), (1, True), evaluate=False),
         builtin=torch.nn.functional.hardtanh,
         builtin_code="torch.nn.functional.hardtanh(x, min_val=-1.0, max_val=1.0)",
         properties=Properties(
