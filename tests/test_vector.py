@@ -561,7 +561,7 @@ def test_gated_gains_by_quadrature():
 
 # ---------------------------------------------------------------------------------------- formula display
 def test_formulas_print_as_documented():
-    assert actref.get("glu").latex.startswith(r"{a}_{i} \sigma\left({b}_{i}\right)")
+    assert actref.get("glu").latex.startswith(r"f(\mathbf{x})_i = {a}_{i} \sigma\left({b}_{i}\right)")
     assert actref.get("log_softmax").latex.startswith("{x}_{i} - \\log")
     assert actref.get("maxout").latex == r"\max_{m=1}^{k} {x}_{k \left(i - 1\right) + m}"
     assert r"\text{for}\: i \leq n" in actref.get("crelu").latex

@@ -343,7 +343,7 @@ a_half, b_half = sympy.IndexedBase("a"), sympy.IndexedBase("b")
 def _gated_latex(expr) -> str:
     """The formula in terms of the halves, a_i g(b_i), generated from `expr` (x_i → a_i, x_{i+n/2} → b_i)."""
     ab = expr.subs({xs[i + half]: b_half[i]}).subs({xs[i]: a_half[i]})
-    return sympy.latex(ab, order="none") + _SPLIT
+    return r"f(\mathbf{x})_i = " + sympy.latex(ab, order="none") + _SPLIT
 
 
 _SHAZEER = Paper(
