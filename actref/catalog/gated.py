@@ -177,7 +177,7 @@ def _gelu_tanh_builtin(x: torch.Tensor) -> torch.Tensor:
     return torch.nn.functional.gelu(x, approximate="tanh")
 
 
-_u = sympy.sqrt(2 / sympy.pi) * (x + sympy.Rational(44715, 10**6) * x**3)
+_u = sympy.sqrt(2 / sympy.pi) * (x + sympy.Float(0.044715) * x**3)
 
 REGISTRY.add(
     Activation(
@@ -236,7 +236,7 @@ def _quick_gelu_builtin(x: torch.Tensor) -> torch.Tensor:
     return x * torch.sigmoid(1.702 * x)
 
 
-_a = sympy.Rational(1702, 1000)
+_a = sympy.Float(1.702)  # the same binary double as the code's 1.702
 
 REGISTRY.add(
     Activation(
