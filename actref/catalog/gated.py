@@ -395,8 +395,8 @@ REGISTRY.add(
             minimum=(-1.5, -0.375),
         ),
         kinks=(
-            Kink(at=sympy.Integer(-3), grad=sympy.Integer(0), note="left derivative 0, right −1/2"),
-            Kink(at=sympy.Integer(3), grad=sympy.Integer(1), note="left derivative 3/2, right 1"),
+            Kink(at=sympy.Integer(-3), grad=sympy.Integer(0), note="Left derivative 0, right −1/2."),
+            Kink(at=sympy.Integer(3), grad=sympy.Integer(1), note="Left derivative 3/2, right 1."),
         ),
         paper=Paper(
             authors="Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le, Adam",
