@@ -1,0 +1,491 @@
+"""Many models trained as one: stacked weights, batched matmuls (or grouped convolutions), one Adam step.
+
+Model m of a stack owns slice m of every parameter: `weights[l][m]` is its layer-l weight. Nothing mixes
+across m: the matmuls are batched over m, each activation is applied to its own models' slice, the loss is the
+sum over models of each model's mean cross-entropy (so model m's gradient is exactly its own), and Adam works
+elementwise (so one optimizer over the stack keeps a separate state per model). Each model draws its own data
+order from its own generator. tests/test_experiments.py checks all of this against plain torch.nn training.
+
+On CUDA the whole step (batch gather, forward, backward, Adam) is captured once in a CUDA graph and replayed,
+with the data, the per-model permutations and every metric resident on the GPU: there is no host sync until the
+end. On the CPU the same step runs eagerly.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch.func import functional_call, vmap
+
+import actref
+from actref.experiments.configs import Member, layer_widths, output_ratio
+from actref.registry import Activation, Init
+
+
+def member_seed(member: Member, purpose: str) -> int:
+    """A stable 63-bit seed for one model's `purpose` ("init", "order"), independent of the stack it is in."""
+    key = f"{member.activation}|{member.seed}|{member.init}|{purpose}".encode()
+    return zlib.crc32(key) * 2**31 + zlib.crc32(key[::-1])
+
+
+def member_init(member: Member) -> Init:
+    """The initialisation a model uses: its explicit override, or the spec's recommendation."""
+    if member.init is not None:
+        return Init(*member.init)
+    return actref.get(member.activation).init
+
+
+def hidden_unit(spec: Activation) -> Callable[[torch.Tensor], torch.Tensor] | torch.nn.Module:
+    """The callable applied to hidden features (last dim for an MLP) for `spec` at its default parameters.
+
+    Activations with their own module (learnable PReLU, RReLU with its training-mode noise) use it; the rest use
+    torch's built-in (same function, fastest kernel), falling back to our from-scratch forward.
+    """
+    params = dict(spec.defaults)
+    if "dim" in params:
+        params["dim"] = -1
+    if spec.module_factory is not None:
+        return spec.module(**{k: v for k, v in params.items() if k != "dim"} if spec.elementwise else params)
+    fn = spec.builtin if spec.builtin is not None else spec.forward
+    if not params:
+        return fn
+    return lambda h: fn(h, **params)
+
+
+class GroupActivation(torch.nn.Module):
+    """One activation applied to the models [start, stop) of a stack, with per-model copies of its parameters."""
+
+    def __init__(self, spec: Activation, start: int, stop: int):
+        super().__init__()
+        self.spec, self.start, self.stop = spec, start, stop
+        unit = hidden_unit(spec)
+        self.unit = unit
+        self.learnable = isinstance(unit, torch.nn.Module) and any(True for _ in unit.parameters())
+        if self.learnable:
+            names = [n for n, _ in unit.named_parameters()]
+            self.param_names = names
+            self.stacked = torch.nn.ParameterList(
+                torch.nn.Parameter(p.detach().unsqueeze(0).repeat(stop - start, *([1] * p.dim())).clone())
+                for _, p in unit.named_parameters()
+            )
+            # The module's own parameters stay out of the optimizer: each model uses its slice of `stacked`.
+            for p in unit.parameters():
+                p.requires_grad_(False)
+
+    def forward(self, h: torch.Tensor, model_dim: int = 0) -> torch.Tensor:
+        """Apply to `h`, whose dim `model_dim` indexes this group's models."""
+        if not self.learnable:
+            return self.unit(h)
+        params = dict(zip(self.param_names, self.stacked, strict=True))
+        return vmap(
+            lambda p, x: functional_call(self.unit, p, (x,)), in_dims=(0, model_dim), out_dims=model_dim
+        )(params, h)
+
+
+def _groups(members: list[Member]) -> list[tuple[str, int, int]]:
+    """Contiguous runs of one activation: (name, start, stop)."""
+    out: list[tuple[str, int, int]] = []
+    for i, m in enumerate(members):
+        if out and out[-1][0] == m.activation:
+            out[-1] = (m.activation, out[-1][1], i + 1)
+        else:
+            out.append((m.activation, i, i + 1))
+    if len({name for name, _, _ in out}) != len(out):
+        raise ValueError(
+            "Members of one activation must be contiguous in the stack; sort them by activation."
+        )
+    return out
+
+
+class StackedModel(torch.nn.Module):
+    """Common parts of the stacked MLP and CNN: members, activation groups per hidden layer."""
+
+    members: list[Member]
+
+    def _make_activations(self, n_hidden: int) -> None:
+        self.groups = _groups(self.members)
+        self.acts = torch.nn.ModuleList(
+            torch.nn.ModuleList(GroupActivation(actref.get(name), a, b) for name, a, b in self.groups)
+            for _ in range(n_hidden)
+        )
+
+    def activate(self, layer: int, z: torch.Tensor, model_dim: int = 0, per_model: int = 1) -> torch.Tensor:
+        """Each group's activation on its own slice of `z` along `model_dim` (`per_model` entries per model)."""
+        acts = self.acts[layer]
+        # torch.split, not narrow: its backward is one cat, where each narrow's backward fills a full-size zero
+        # tensor (quadratic in the number of activations).
+        sizes = [(act.stop - act.start) * per_model for act in acts]
+        pieces = torch.split(z, sizes, model_dim) if len(acts) > 1 else (z,)
+        parts = []
+        for act, part in zip(acts, pieces, strict=True):
+            n = act.stop - act.start
+            if not act.learnable:
+                parts.append(act(part))
+            elif per_model == 1:
+                parts.append(act(part, model_dim))
+            else:  # split the fused model·channel dim so that each model sees its own channels
+                shape = list(part.shape)
+                shape[model_dim : model_dim + 1] = [n, per_model]
+                parts.append(act(part.reshape(shape), model_dim).flatten(model_dim, model_dim + 1))
+        if len(parts) == 1:
+            return parts[0]
+        return torch.cat(parts, model_dim)
+
+
+class StackedMLP(StackedModel):
+    """M MLPs n_in → hidden… → n_out. Weights are [M, in, out], biases [M, 1, out]; input [M, B, in] or [B, in]."""
+
+    def __init__(self, members: list[Member], hidden: tuple[int, ...], n_in: int = 784, n_out: int = 10):
+        super().__init__()
+        self.members = list(members)
+        ratios = {output_ratio(m.activation) for m in self.members}
+        if len(ratios) != 1:
+            raise ValueError(f"A stack needs activations with one output ratio; got {sorted(ratios)}.")
+        self.ins, self.outs = layer_widths(hidden, ratios.pop(), n_in, n_out)
+        M = len(self.members)
+        self.weights = torch.nn.ParameterList(
+            torch.nn.Parameter(torch.empty(M, i, o)) for i, o in zip(self.ins, self.outs, strict=True)
+        )
+        self.biases = torch.nn.ParameterList(torch.nn.Parameter(torch.zeros(M, 1, o)) for o in self.outs)
+        with torch.no_grad():
+            for m, member in enumerate(self.members):
+                g = torch.Generator().manual_seed(member_seed(member, "init"))
+                init = member_init(member)
+                for w, i, o in zip(self.weights, self.ins, self.outs, strict=True):
+                    # Drawn as nn.Linear's [out, in] and stored transposed for h @ W.
+                    w[m] = torch.randn(o, i, generator=g).mul_(init.std(i, o)).t()
+        self._make_activations(len(hidden))
+
+    def forward(self, x: torch.Tensor, record: dict | None = None) -> torch.Tensor:
+        """Logits [M, B, n_out]. `record` (a dict) collects the pre- and post-activations of every hidden layer."""
+        h = x
+        last = len(self.weights) - 1
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            z = torch.baddbmm(b, h, w) if h.dim() == 3 else torch.matmul(h, w) + b
+            if layer == last:
+                return z
+            h = self.activate(layer, z)
+            if record is not None:
+                record.setdefault("pre", []).append(z)
+                record.setdefault("post", []).append(h)
+        raise AssertionError("unreachable")
+
+
+class StackedCNN(StackedModel):
+    """M CNNs: conv3×3(c1) → act → pool2 → conv3×3(c2) → act → pool2 → linear(c2·7·7 → 10), as grouped convs.
+
+    Activations live in the layout [B, M·C, H, W]; model m owns channels [m·C, (m+1)·C).
+    """
+
+    def __init__(self, members: list[Member], hidden: tuple[int, int] = (32, 64), n_out: int = 10):
+        super().__init__()
+        self.members = list(members)
+        if any(not actref.get(m.activation).elementwise for m in self.members):
+            raise ValueError("The stacked CNN supports elementwise activations only.")
+        M = len(self.members)
+        c1, c2 = hidden
+        self.channels = (1, c1, c2)
+        self.conv_w = torch.nn.ParameterList(
+            [
+                torch.nn.Parameter(torch.empty(M * c1, 1, 3, 3)),
+                torch.nn.Parameter(torch.empty(M * c2, c1, 3, 3)),
+            ]
+        )
+        self.conv_b = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(M * c)) for c in (c1, c2)])
+        self.fc_w = torch.nn.Parameter(torch.empty(M, c2 * 49, n_out))
+        self.fc_b = torch.nn.Parameter(torch.zeros(M, 1, n_out))
+        with torch.no_grad():
+            for m, member in enumerate(self.members):
+                g = torch.Generator().manual_seed(member_seed(member, "init"))
+                init = member_init(member)
+                for w, (cin, cout) in zip(self.conv_w, ((1, c1), (c1, c2)), strict=True):
+                    fan_in, fan_out = cin * 9, cout * 9
+                    w[m * cout : (m + 1) * cout] = torch.randn(cout, cin, 3, 3, generator=g) * init.std(
+                        fan_in, fan_out
+                    )
+                fan_in = c2 * 49
+                self.fc_w[m] = (torch.randn(n_out, fan_in, generator=g) * init.std(fan_in, n_out)).t()
+        self._make_activations(2)
+
+    def forward(self, x: torch.Tensor, record: dict | None = None) -> torch.Tensor:
+        M = len(self.members)
+        if x.dim() == 2:  # one batch shared by every model
+            h = x.view(-1, 1, 28, 28).expand(-1, M, 28, 28)
+        else:  # [M, B, 784]: each model its own batch
+            h = x.view(M, -1, 28, 28).transpose(0, 1)
+        for layer in range(2):
+            h = F.conv2d(h, self.conv_w[layer], self.conv_b[layer], padding=1, groups=M)
+            h = self.activate(layer, h, model_dim=1, per_model=self.channels[layer + 1])
+            h = F.max_pool2d(h, 2)
+        h = h.reshape(h.shape[0], M, -1).transpose(0, 1)  # [M, B, c2·49]
+        return torch.baddbmm(self.fc_b, h, self.fc_w)
+
+
+def build_model(members: list[Member], arch: str, hidden: tuple[int, ...]) -> StackedModel:
+    if arch == "mlp":
+        return StackedMLP(members, hidden)
+    if arch == "cnn":
+        return StackedCNN(members, tuple(hidden))
+    raise ValueError(f"Unknown architecture {arch!r}; valid: 'mlp', 'cnn'.")
+
+
+def per_model_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy of each model: logits [M, B, C], labels [M, B] → [M]."""
+    M, B, C = logits.shape
+    return F.cross_entropy(logits.reshape(M * B, C), y.reshape(M * B), reduction="none").view(M, B).mean(1)
+
+
+@dataclass
+class StackOutcome:
+    """What a trained stack measured, as CPU tensors (one row per model)."""
+
+    train_loss: torch.Tensor  # [M, epochs], mean training loss of each epoch
+    val_acc: torch.Tensor  # [M, epochs], validation accuracy after each epoch
+    test_acc: torch.Tensor  # [M], after the last epoch
+    diverged: torch.Tensor  # [M] bool: a non-finite training loss at some step
+    epoch_seconds: list[float]  # cumulative seconds at the end of each epoch
+    train_seconds: float
+    grad_norms_init: torch.Tensor | None = None  # [M, layers]
+    grad_norms_epoch1: torch.Tensor | None = None
+    dead_fraction: torch.Tensor | None = None  # [M]
+
+
+class StackedTrainer:
+    """Adam on a stack of models, each with its own data order; CUDA-graph captured on CUDA."""
+
+    def __init__(
+        self,
+        model: StackedModel,
+        train_x: torch.Tensor,
+        train_y: torch.Tensor,
+        batch_size: int = 128,
+        lr: float = 1e-3,
+        use_graph: bool | None = None,
+    ):
+        self.model = model
+        self.members = model.members
+        self.device = train_x.device
+        self.train_x, self.train_y = train_x, train_y
+        self.batch_size = batch_size
+        n = len(train_y)
+        # Static shapes for the graph: the last partial batch is dropped; a new order each epoch covers it.
+        self.steps_per_epoch = n // batch_size
+        if self.steps_per_epoch == 0:
+            raise ValueError(f"batch_size {batch_size} exceeds the {n} training samples.")
+        M = len(self.members)
+        cuda = self.device.type == "cuda"
+        self.use_graph = cuda if use_graph is None else use_graph
+        self.perm = torch.empty(M, n, dtype=torch.long, device=self.device)
+        self.generators = [
+            torch.Generator(device=self.device).manual_seed(member_seed(m, "order")) for m in self.members
+        ]
+        self.step_index = torch.zeros((), dtype=torch.long, device=self.device)
+        self.offsets = torch.arange(batch_size, device=self.device)
+        self.loss_sum = torch.zeros(M, device=self.device)
+        self.diverged = torch.zeros(M, dtype=torch.bool, device=self.device)
+        # Fused Adam: one kernel over every tensor; capturable keeps its step count on the GPU for the graph.
+        options = {"fused": True, "capturable": True} if cuda else {}
+        self.optimizer = torch.optim.Adam(model.parameters(), lr=lr, **options)
+        self.graph: torch.cuda.CUDAGraph | None = None
+
+    # ------------------------------------------------------------------ data order
+    def begin_epoch(self) -> None:
+        """Draw each model's permutation of the training set for the next epoch (on the device, no sync)."""
+        n = self.perm.shape[1]
+        for row, g in zip(self.perm, self.generators, strict=True):
+            torch.randperm(n, generator=g, device=self.device, out=row)
+        self.step_index.zero_()
+
+    def batch_indices(self, step: int) -> torch.Tensor:
+        """[M, B] training indices of `step` in the current epoch (for tests and references)."""
+        return self.perm[:, step * self.batch_size : (step + 1) * self.batch_size]
+
+    # ------------------------------------------------------------------ the step
+    def _step_body(self) -> None:
+        positions = self.step_index * self.batch_size + self.offsets
+        idx = self.perm.index_select(1, positions)  # [M, B]
+        loss = per_model_loss(self.model(self.train_x[idx]), self.train_y[idx])
+        # Summing the per-model means keeps each model's gradient exactly its own.
+        loss.sum().backward()
+        self.optimizer.step()
+        with torch.no_grad():
+            self.loss_sum += loss.detach()
+            self.diverged |= ~torch.isfinite(loss.detach())
+            self.step_index += 1
+
+    def _capture(self) -> None:
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        snapshot = [p.detach().clone() for p in params]
+        stream = torch.cuda.Stream()
+        stream.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(stream):  # warm-up allocates Adam's state outside the graph
+            for _ in range(3):
+                self.optimizer.zero_grad(set_to_none=True)
+                self._step_body()
+        torch.cuda.current_stream().wait_stream(stream)
+        self.graph = torch.cuda.CUDAGraph()
+        self.optimizer.zero_grad(set_to_none=True)
+        with torch.cuda.graph(self.graph):
+            self._step_body()
+        # Undo the warm-up in place (the graph holds these very tensors): initial weights, fresh Adam state.
+        with torch.no_grad():
+            for p, s in zip(params, snapshot, strict=True):
+                p.copy_(s)
+            for state in self.optimizer.state.values():
+                for value in state.values():
+                    if torch.is_tensor(value):
+                        value.zero_()
+            self.loss_sum.zero_()
+            self.diverged.zero_()
+            self.step_index.zero_()
+
+    def step(self) -> None:
+        """One Adam step of every model on its next batch."""
+        if self.use_graph:
+            if self.graph is None:
+                self._capture()
+            self.graph.replay()
+        else:
+            self.optimizer.zero_grad(set_to_none=True)
+            self._step_body()
+
+    # ------------------------------------------------------------------ measurements (no host sync)
+    def _chunk(self) -> int:
+        M = len(self.members)
+        if isinstance(self.model, StackedCNN):
+            per_sample = self.model.channels[1] * 28 * 28
+        else:
+            per_sample = max(self.model.outs)
+        return max(1, min(4096, int(2e8 // (M * per_sample))))
+
+    @torch.no_grad()
+    def accuracy(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """[M] accuracy of every model on (x, y), on the device."""
+        self.model.eval()
+        correct = torch.zeros(len(self.members), device=self.device)
+        step = self._chunk()
+        for i in range(0, len(y), step):
+            logits = self.model(x[i : i + step])
+            correct += (logits.argmax(-1) == y[i : i + step]).sum(1)
+        self.model.train()
+        return correct / len(y)
+
+    def layer_grad_norms(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """[M, layers]: the gradient norm of each weight matrix on one shared batch (MLP only)."""
+        logits = self.model(x)
+        loss = per_model_loss(logits, y.expand(len(self.members), -1)).sum()
+        grads = torch.autograd.grad(loss, list(self.model.weights))
+        return torch.stack([g.flatten(1).norm(dim=1) for g in grads], 1).detach()
+
+    @torch.no_grad()
+    def dead_fraction(self, x: torch.Tensor) -> torch.Tensor:
+        """[M]: fraction of hidden units whose pre-activation is ≤ 0 on every sample of x (MLP only)."""
+        self.model.eval()
+        ever = None
+        step = self._chunk()
+        for i in range(0, len(x), step):
+            record: dict = {}
+            self.model(x[i : i + step], record=record)
+            active = [(z > 0).any(1) for z in record["pre"]]
+            ever = active if ever is None else [a | b for a, b in zip(ever, active, strict=True)]
+        self.model.train()
+        dead = sum((~a).sum(1) for a in ever)
+        return dead / sum(a.shape[1] for a in ever)
+
+    def _sync(self) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+
+    def train(
+        self,
+        epochs: int,
+        val: tuple[torch.Tensor, torch.Tensor],
+        test: tuple[torch.Tensor, torch.Tensor],
+        measure: tuple[str, ...] = (),
+        on_epoch: Callable[[int], None] | None = None,
+    ) -> StackOutcome:
+        """Train for `epochs`, measuring on the device; one host sync at the end."""
+        M = len(self.members)
+        curve_loss = torch.zeros(M, epochs, device=self.device)
+        curve_val = torch.zeros(M, epochs, device=self.device)
+        probe = (val[0][:512], val[1][:512])
+        grad_init = self.layer_grad_norms(*probe) if "grad_norms" in measure else None
+        grad_epoch1 = None
+        cuda = self.device.type == "cuda"
+        events = []
+        self._sync()
+        start = time.perf_counter()
+        if cuda:
+            start_event = torch.cuda.Event(enable_timing=True)
+            start_event.record()
+        wall = []
+        for epoch in range(epochs):
+            self.begin_epoch()
+            for _ in range(self.steps_per_epoch):
+                self.step()
+            curve_loss[:, epoch] = self.loss_sum / self.steps_per_epoch
+            self.loss_sum.zero_()
+            curve_val[:, epoch] = self.accuracy(*val)
+            if epoch == 0 and "grad_norms" in measure:
+                grad_epoch1 = self.layer_grad_norms(*probe)
+            if cuda:
+                events.append(torch.cuda.Event(enable_timing=True))
+                events[-1].record()
+            else:
+                wall.append(time.perf_counter() - start)
+            if on_epoch is not None:
+                on_epoch(epoch)
+        test_acc = self.accuracy(*test)
+        dead = self.dead_fraction(val[0]) if "dead_units" in measure else None
+        self._sync()
+        train_seconds = time.perf_counter() - start
+        if cuda:
+            wall = [start_event.elapsed_time(e) / 1000 for e in events]
+        return StackOutcome(
+            train_loss=curve_loss.cpu(),
+            val_acc=curve_val.cpu(),
+            test_acc=test_acc.cpu(),
+            diverged=self.diverged.cpu() | ~torch.isfinite(curve_loss.cpu()).all(1),
+            epoch_seconds=wall,
+            train_seconds=train_seconds,
+            grad_norms_init=None if grad_init is None else grad_init.cpu(),
+            grad_norms_epoch1=None if grad_epoch1 is None else grad_epoch1.cpu(),
+            dead_fraction=None if dead is None else dead.cpu(),
+        )
+
+
+def signal_statistics(
+    members: list[Member], depth: int, width: int, batch: int, device: str | torch.device = "cpu"
+) -> dict[str, torch.Tensor]:
+    """Per model and layer, at initialisation: mean and variance of the activations, and of the gradients
+    with respect to each pre-activation when a N(0, 1) cotangent is backpropagated from the last layer.
+    Returns tensors [M, depth] under "act_mean", "act_var", "grad_mean", "grad_var".
+    """
+    model = StackedMLP(members, (width,) * depth, n_in=width, n_out=1).to(device)
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(batch, width, generator=g).to(device)
+    record: dict = {}
+    model(x, record=record)
+    top = record["post"][-1]
+    cotangent = torch.randn(top.shape, generator=g).to(device)
+    grads = torch.autograd.grad(top, record["pre"], grad_outputs=cotangent)
+
+    def stats(tensors):
+        t = torch.stack([z.detach().flatten(1) for z in tensors], 1)  # [M, depth, B·width]
+        return t.mean(-1).cpu(), t.var(-1).cpu()
+
+    act_mean, act_var = stats(record["post"])
+    grad_mean, grad_var = stats(grads)
+    return {"act_mean": act_mean, "act_var": act_var, "grad_mean": grad_mean, "grad_var": grad_var}
+
+
+def configure_device(device: torch.device) -> None:
+    """TF32 matmuls and convolutions on CUDA (the anchors in DESIGN.md were measured with them); no-op on CPU."""
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True

@@ -1,0 +1,98 @@
+"""Statistics for the tables: mean ± std, 95% CI (t distribution), Welch's t-test against a baseline, rank."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as scipy_stats
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One activation's numbers over its seeds (diverged runs excluded from mean, std and CI)."""
+
+    name: str
+    n: int
+    mean: float
+    std: float
+    ci_low: float
+    ci_high: float
+    diverged: int
+    p_value: float | None = None  # Welch's t-test against the baseline; None for the baseline itself
+    rank: int | None = None
+
+
+def mean_std_ci(values, confidence: float = 0.95) -> tuple[float, float, float, float]:
+    """(mean, sample std, CI low, CI high) with a Student-t interval; NaN where undefined (n < 2 for std/CI)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v) == 0:
+        return (math.nan,) * 4
+    mean = float(v.mean())
+    if len(v) < 2:
+        return mean, math.nan, math.nan, math.nan
+    std = float(v.std(ddof=1))
+    half = float(scipy_stats.t.ppf((1 + confidence) / 2, len(v) - 1)) * std / math.sqrt(len(v))
+    return mean, std, mean - half, mean + half
+
+
+def welch_p(a, b) -> float:
+    """Two-sided p-value of Welch's t-test (unequal variances); NaN when either side has < 2 values."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    if len(a) < 2 or len(b) < 2:
+        return math.nan
+    if a.std() == 0 and b.std() == 0:
+        return 1.0 if a.mean() == b.mean() else 0.0
+    return float(scipy_stats.ttest_ind(a, b, equal_var=False).pvalue)
+
+
+def summarise(
+    groups: dict[str, list[float]],
+    diverged: dict[str, int] | None = None,
+    baseline: str | None = "relu",
+    higher_is_better: bool = True,
+) -> list[Summary]:
+    """Summaries of every group, ranked by mean (1 = best), with Welch's p-value against `baseline`."""
+    diverged = diverged or {}
+    base = groups.get(baseline) if baseline else None
+    rows = []
+    for name, values in groups.items():
+        mean, std, lo, hi = mean_std_ci(values)
+        p = None if base is None or name == baseline else welch_p(values, base)
+        n = int(np.isfinite(np.asarray(values, dtype=float)).sum())
+        rows.append(Summary(name, n, mean, std, lo, hi, int(diverged.get(name, 0)), p))
+    order = sorted(
+        rows,
+        key=lambda r: (math.isnan(r.mean), -r.mean if higher_is_better else r.mean),
+    )
+    ranked = {r.name: i + 1 for i, r in enumerate(order) if not math.isnan(r.mean)}
+    return [
+        Summary(**{**r.__dict__, "rank": ranked.get(r.name)})
+        for r in sorted(rows, key=lambda r: ranked.get(r.name, 10**9))
+    ]
+
+
+def compare(a, b, direction: str = "greater", alpha: float = 0.05) -> tuple[str, float, float]:
+    """Verdict on the claim "a > b" (or "a < b"): supported / not supported / inconclusive, with the mean
+    difference a − b and Welch's p-value. Significant in the claimed direction → supported; significant the
+    other way → not supported; otherwise inconclusive.
+    """
+    diff = float(np.nanmean(np.asarray(a, float)) - np.nanmean(np.asarray(b, float)))
+    p = welch_p(a, b)
+    if math.isnan(p) or p >= alpha:
+        return "inconclusive", diff, p
+    claimed = diff > 0 if direction == "greater" else diff < 0
+    return ("supported" if claimed else "not supported"), diff, p
+
+
+def combine(verdicts: list[str]) -> str:
+    """All parts supported → supported; any part not supported → not supported; else inconclusive."""
+    if verdicts and all(v == "supported" for v in verdicts):
+        return "supported"
+    if any(v == "not supported" for v in verdicts):
+        return "not supported"
+    return "inconclusive"
