@@ -355,6 +355,7 @@ _SHAZEER = Paper(
 _GATED_NOTES = (
     "output size along dim is half the input size",
     "the first half a is the value, the second half b the gate (torch.nn.functional.glu's order)",
+    "saturates as the gate b → −∞: both partial derivatives vanish",
 )
 
 
@@ -395,7 +396,6 @@ REGISTRY.add(
             notes=(
                 *_GATED_NOTES,
                 "zero-centred: y is odd in a, so E[y] = 0 when a is symmetric and independent of b",
-                "saturates as the gate b → −∞: both partial derivatives vanish",
             ),
         ),
         paper=Paper(
