@@ -134,7 +134,7 @@ PRECISIONS = (50, 100, 200, 400, 800, 1600)
 
 
 @functools.cache
-def _mp_callable(expr: sympy.Expr, subs_key: tuple) -> Callable:
+def mp_callable(expr: sympy.Expr, subs_key: tuple) -> Callable:
     return symbolic.mp_function(expr, dict(subs_key))
 
 
@@ -154,7 +154,7 @@ def true_value(expr: sympy.Expr, subs_key: tuple, point: float) -> mpmath.mpf:
     a zero is only trusted once it survives 1600 digits; by then the true value is below 1e-1500 relative to
     the terms, far under the double range.
     """
-    fn = _mp_callable(expr, subs_key)
+    fn = mp_callable(expr, subs_key)
     previous = None
     for dps in PRECISIONS:
         with mpmath.workdps(dps):
@@ -270,7 +270,7 @@ def limit_at_infinity(expr: sympy.Expr, subs: tuple, sign: int) -> float:
 # ---------------------------------------------------------------------------------------------- one-sided values
 def one_sided(expr: sympy.Expr, subs: tuple, at: float, h: float = 1e-30) -> tuple[mpmath.mpf, mpmath.mpf]:
     """(expr(at − h), expr(at + h)) at 60 digits: the one-sided limits, to ~1e-30."""
-    fn = _mp_callable(expr, subs)
+    fn = mp_callable(expr, subs)
     with mpmath.workdps(60):
         a = mpmath.mpf(at)
         step = mpmath.mpf(h) * max(1, abs(a))
