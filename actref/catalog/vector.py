@@ -52,6 +52,8 @@ REGISTRY.add(
         builtin=torch.softmax,
         builtin_code="torch.softmax(x, dim=-1)",
         builtin_differences="A row that is all −inf gives nan in both (0/0); there is no distribution to return.",
+        conventions="nan anywhere in a row makes the row nan; a −inf logit among finite ones gets probability 0. "
+        "A zero-size dim raises IndexError (amax has no identity); torch returns an empty tensor.",
         properties=Properties(
             range=(sympy.Integer(0), sympy.Integer(1)),
             monotonic=True,
