@@ -64,7 +64,7 @@ REGISTRY.add(
             Kink(
                 at=sympy.Integer(0),
                 grad=alpha,
-                note="torch returns α (the left derivative); at α = 1 f is differentiable and this is f′(0)",
+                note="torch returns α, the left derivative. At α = 1 (the default) f is differentiable and this is f′(0).",
             ),
         ),
         paper=Paper(
@@ -169,7 +169,7 @@ REGISTRY.add(
             Kink(
                 at=sympy.Integer(0),
                 grad=scale * alpha,
-                note="torch returns λα ≈ 1.7581 (the left derivative)",
+                note="torch returns λα ≈ 1.7581, the left derivative.",
             ),
         ),
         paper=Paper(
@@ -244,13 +244,6 @@ REGISTRY.add(
             saturates=("negative",),
             notes=("C¹ for every α > 0 (f′(0) = 1 from both sides); f″ jumps from 1/α to 0",),
         ),
-        kinks=(
-            Kink(
-                at=sympy.Integer(0),
-                grad=sympy.Integer(1),
-                note="f is differentiable here for every α; torch returns 1",
-            ),
-        ),
         paper=Paper(
             authors="Barron",
             year=2017,
@@ -306,13 +299,6 @@ REGISTRY.add(
             saturates=("negative",),
             minimum=(-1.0, -_INV_E),
             notes=("f′(0) = 1 from both sides; f″ jumps from 2 to 0 at 0",),
-        ),
-        kinks=(
-            Kink(
-                at=sympy.Integer(0),
-                grad=sympy.Integer(1),
-                note="f is differentiable here (C¹): both one-sided derivatives are 1",
-            ),
         ),
         paper=None,
         init=Init(

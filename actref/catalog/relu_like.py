@@ -150,7 +150,7 @@ REGISTRY.add(
             saturates=(),
             notes=("monotonic for negative_slope ≥ 0; negative_slope = 1 is the identity",),
         ),
-        kinks=(Kink(at=sympy.Integer(0), grad=a, note="torch returns negative_slope at 0"),),
+        kinks=(Kink(at=sympy.Integer(0), grad=a, note="torch returns negative_slope at 0."),),
         paper=Paper(
             authors="Maas, Hannun, Ng",
             year=2013,
@@ -246,7 +246,7 @@ REGISTRY.add(
             saturates=(),
             notes=("properties at the initial slope 0.25; training may make the slope negative or > 1",),
         ),
-        kinks=(Kink(at=sympy.Integer(0), grad=a, note="torch returns the slope (weight) at 0"),),
+        kinks=(Kink(at=sympy.Integer(0), grad=a, note="torch returns the slope (weight) at 0."),),
         paper=Paper(
             authors="He, Zhang, Ren, Sun",
             year=2015,
@@ -347,7 +347,7 @@ REGISTRY.add(
             Kink(
                 at=sympy.Integer(0),
                 grad=(l_sym + u_sym) / 2,
-                note="evaluation mode; training: the sampled slope",
+                note="In evaluation mode; in training mode, the sampled slope.",
             ),
         ),
         paper=Paper(
@@ -411,13 +411,6 @@ REGISTRY.add(
             saturates=("negative",),
             notes=("grows quadratically, so its gradient is unbounded",),
         ),
-        kinks=(
-            Kink(
-                at=sympy.Integer(0),
-                grad=sympy.Integer(0),
-                note="f is differentiable here (C¹); only f″ jumps, from 0 to 2",
-            ),
-        ),
         paper=Paper(
             authors="So, Mańke, Liu, Dai, Shazeer, Le",
             year=2021,
@@ -461,10 +454,10 @@ def softplus_derivative(x: torch.Tensor, beta: float = 1.0, threshold: float = 2
 
 
 _SOFTPLUS_GAP = (
-    "Above the threshold (βx > threshold) torch returns x, not log(1 + e^{βx})/β: the two differ by "
-    "log1p(e^{−βx})/β, largest just above the threshold: 2.0612e-9 absolute (1.03e-10 relative) at the "
-    "defaults β = 1, threshold = 20, and the derivative there is 1 instead of σ(20) = 1 − 2.06e-9. "
-    "Our forward follows torch exactly, so f has a 2.1e-9 jump at x = threshold/β."
+    "Where βx > threshold, torch (and this spec) return x instead of log(1 + e^{βx})/β. The exact value is "
+    "larger by log1p(e^{−βx})/β, most just above the threshold: 2.0612e-9 absolute (1.03e-10 relative) at "
+    "the defaults β = 1, threshold = 20, where the derivative is 1 instead of σ(20) = 1 − 2.06e-9. So f "
+    "jumps by 2.06e-9 at x = threshold/β."
 )
 
 
@@ -488,20 +481,29 @@ REGISTRY.add(
         builtin=torch.nn.functional.softplus,
         builtin_code="torch.nn.functional.softplus(x, beta=1.0, threshold=20.0)",
         builtin_differences=(
-            "Identical semantics, threshold included. torch accepts beta ≤ 0; we raise ValueError. "
-            + _SOFTPLUS_GAP
+            "None in value: we follow torch's threshold semantics exactly. torch accepts beta ≤ 0; we raise "
+            "ValueError."
         ),
-        conventions="softplus(−inf) = 0, softplus(+inf) = inf, nan → nan. " + _SOFTPLUS_GAP,
+        conventions="softplus(−inf) = 0, softplus(+inf) = inf, nan → nan.",
         properties=Properties(
             range=(sympy.Integer(0), sympy.oo),
             range_closed=(False, False),
             monotonic=True,
-            smoothness="C∞",
+            smoothness="discontinuous",
             zero_centred=False,
             saturates=("negative",),
             notes=(
-                "C∞ is the exact softplus; the thresholded form jumps by log1p(e^−20) ≈ 2.06e-9 at x = 20",
-                "always above ReLU, by at most log(2)/β (at x = 0)",
+                "The exact softplus is C∞; the thresholded form computed here (and by torch) is not: "
+                + _SOFTPLUS_GAP,
+                "Always above ReLU, by at most log(2)/β (at x = 0).",
+            ),
+        ),
+        kinks=(
+            Kink(
+                at=t_sym / beta,
+                grad=sym_sigmoid(t_sym),
+                note="Not a kink of softplus itself: the threshold form jumps here by log1p(e^−t)/β "
+                "(2.06e-9 at the defaults). torch's gradient at exactly x = t/β is σ(t).",
             ),
         ),
         paper=Paper(
