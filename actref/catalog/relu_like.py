@@ -237,7 +237,7 @@ REGISTRY.add(
         expr=sympy.Piecewise((a * x, x <= 0), (x, True)),
         derivative_expr=sympy.Piecewise((a, x <= 0), (1, True)),
         builtin=_prelu_builtin,
-        builtin_code="torch.nn.functional.prelu(x, torch.tensor([0.25]))",
+        builtin_code="torch.nn.functional.prelu(x, torch.tensor([0.25], dtype=x.dtype))",
         properties=Properties(
             range=(-sympy.oo, sympy.oo),
             monotonic=True,
