@@ -223,12 +223,15 @@ class Activation:
     def module(self, fast: bool = False, **params: Any) -> torch.nn.Module:
         """A torch.nn.Module for this activation (with learnable parameters where it has them).
 
-        fast=True picks the fastest implementation actref measured to be exact (see actref.fast).
+        Besides the function's parameters, a module may take module-only ones declared in
+        `extra["module_params"]` (PReLU's num_parameters). fast=True picks the fastest implementation
+        actref measured to be exact (see actref.fast).
         """
+        module_only = {k: params.pop(k) for k in list(params) if k in self.extra.get("module_params", ())}
         merged = self.resolve(params)
         self.check_cross(merged)
         if self.module_factory is not None:
-            return self.module_factory(**merged)
+            return self.module_factory(**merged, **module_only)
         from actref.nn import ActivationModule
 
         return ActivationModule(self, fast=fast, **merged)
@@ -240,7 +243,7 @@ class Activation:
     def substitutions(self, **params: Any) -> dict:
         """sympy substitutions {symbol: value} for the given (or default) parameters."""
         merged = {**self.defaults, **params}
-        return {p.symbol: sympy.nsimplify(merged[k]) for k, p in self.params.items() if p.symbol is not None}
+        return {p.symbol: _exact(merged[k]) for k, p in self.params.items() if p.symbol is not None}
 
     @property
     def latex(self) -> str:
@@ -261,6 +264,11 @@ class Activation:
 
     def __repr__(self) -> str:
         return f"<Activation {self.name} ({self.title})>"
+
+
+def _exact(value: Any) -> Any:
+    """A float as the exact rational it stores (no rounding to ~15 digits), anything else sympified."""
+    return sympy.Rational(value) if isinstance(value, float) else sympy.sympify(value)
 
 
 class Registry:

@@ -204,8 +204,9 @@ def _prelu_builtin(x: torch.Tensor, weight: float | torch.Tensor = 0.25) -> torc
     return torch.nn.functional.prelu(x, torch.as_tensor(weight, dtype=x.dtype, device=x.device).reshape(-1))
 
 
-def _prelu_module(weight: float | torch.Tensor = 0.25) -> torch.nn.Module:
-    # A number gives one learnable slope initialised to it; a 1-D tensor gives one slope per channel.
+def _prelu_module(weight: float | torch.Tensor = 0.25, num_parameters: int = 1) -> torch.nn.Module:
+    # A number gives num_parameters learnable slopes initialised to it (like nn.PReLU); a 1-D tensor gives
+    # one slope per channel with those values.
     from actref.nn import PReLU
 
     if isinstance(weight, torch.Tensor):
@@ -213,7 +214,7 @@ def _prelu_module(weight: float | torch.Tensor = 0.25) -> torch.nn.Module:
         with torch.no_grad():
             module.weight.copy_(weight.reshape(-1))
         return module
-    return PReLU(num_parameters=1, init=weight)
+    return PReLU(num_parameters=num_parameters, init=weight)
 
 
 REGISTRY.add(
@@ -260,6 +261,7 @@ REGISTRY.add(
             "He et al. (2015) derived the gain √(2/(1+a²)) for this very unit (a = 0.25 at init)",
         ),
         module_factory=_prelu_module,
+        extra={"module_params": ("num_parameters",)},
         related=("leaky_relu", "rrelu", "relu"),
     )
 )
