@@ -274,16 +274,23 @@ def shrink_for_smoke(config: ExperimentConfig) -> ExperimentConfig:
         if config.kind == "signal":
             variants.append(dataclasses.replace(v, hidden=(64,) * 16))
         elif v.arch == "cnn":
-            variants.append(dataclasses.replace(v, activations=v.activations[:4], hidden=(4, 8)))
+            few = _registered(("relu", "tanh", "gelu", "sigmoid")) or v.activations[:4]
+            variants.append(dataclasses.replace(v, activations=few, hidden=(4, 8)))
         else:
-            hidden = tuple(max(2, h // 4) for h in v.hidden)
-            variants.append(dataclasses.replace(v, hidden=hidden[:4]))
+            variants.append(dataclasses.replace(v, hidden=tuple(max(2, h // 4) for h in v.hidden)))
     if config.name == "learning_rate":
         variants = variants[1::3]
+    seeds = config.seeds[:1] if config.kind == "train" else config.seeds[:2]
     return dataclasses.replace(
         config,
+        description=(
+            f"Smoke version ({len(seeds)} seeds, 16 layers of width 64, batch 256) of: {config.description}"
+            if config.kind == "signal"
+            else f"Smoke version ({len(seeds)} seed, 1 epoch, 2000/1000/1000 train/val/test images, layers a "
+            f"quarter as wide) of: {config.description}"
+        ),
         variants=tuple(variants),
-        seeds=config.seeds[:1] if config.kind == "train" else config.seeds[:2],
+        seeds=seeds,
         epochs=min(config.epochs, 1),
         subset=(2000, 1000, 1000),
         signal_batch=256,

@@ -1,0 +1,109 @@
+"""`python -m actref experiments list | run --config NAME [--device cuda|cpu] [--out DIR] | show NAME`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _list(_args) -> int:
+    from actref.experiments.configs import CONFIGS
+
+    for name, factory in CONFIGS.items():
+        config = factory()
+        size = f"{config.n_models} models" + (f" × {config.epochs} epochs" if config.epochs else "")
+        print(f"{name:20} {size:24} {config.title}")
+    return 0
+
+
+def _run(args) -> int:
+    import torch
+
+    from actref.experiments import results
+    from actref.experiments.configs import get_config
+    from actref.experiments.runner import run_experiment
+
+    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        print("error: --device cuda, but torch.cuda.is_available() is False here.", file=sys.stderr)
+        return 2
+    config = get_config(args.config, smoke=args.smoke)
+    out = Path(args.out) if args.out else (results.SMOKE_DIR if config.smoke else results.RESULTS_DIR)
+    if device == "cpu" and out.resolve() == results.RESULTS_DIR.resolve() and not args.allow_cpu_results:
+        print(
+            "error: results/ holds GPU results; a CPU run would be mislabelled there. Use --out DIR "
+            "(or --allow-cpu-results if you really mean it).",
+            file=sys.stderr,
+        )
+        return 2
+    result = run_experiment(config, device, progress=True)
+    path = results.write_json_atomic(results.result_path(config.name, out), result)
+    p = result["provenance"]
+    print(
+        f"wrote {path} ({len(result['runs'])} runs, {p['train_seconds']:.1f} s of training on {p['device_name']})"
+    )
+    return 0
+
+
+def _show(args) -> int:
+    from actref.experiments import report, results, stats
+    from actref.experiments.configs import get_config
+
+    path = results.result_path(args.name, args.dir)
+    result = results.read_json(path)
+    if result is None:
+        print(
+            f"No results at {path}. Run: python -m actref experiments run --config {args.name}",
+            file=sys.stderr,
+        )
+        return 1
+    p = result["provenance"]
+    stale = ""
+    try:
+        stale = (
+            " STALE (config or code changed)"
+            if results.is_stale(result, get_config(args.name))
+            else " current"
+        )
+    except KeyError:
+        pass
+    print(
+        f"{result['experiment']}: {p['device_name']}, torch {p['torch']}, {p['created']}, mode {p.get('mode')},{stale}"
+    )
+    variants = [v["name"] for v in result.get("variants", [])] or [None]
+    for variant in variants:
+        runs = report.runs_of(result, variant)
+        if not runs or "test_acc" not in runs[0]:
+            print(f"[{variant}] {len(runs)} runs (no accuracy to tabulate)")
+            continue
+        values, diverged = report.by_activation(runs)
+        rows = stats.summarise(values, diverged, baseline="relu" if "relu" in values else None)
+        print(f"\n[{variant}]")
+        print(
+            f"{'rank':>4}  {'activation':16} {'test acc %':>16} {'95% CI':>17} {'p vs relu':>10} {'div':>4}"
+        )
+        for r in rows:
+            ci = f"{100 * r.ci_low:6.2f} – {100 * r.ci_high:6.2f}" if r.ci_low == r.ci_low else "—"
+            pm = f"{100 * r.mean:6.2f} ± {100 * r.std:5.2f}" if r.std == r.std else f"{100 * r.mean:6.2f}"
+            print(
+                f"{r.rank or '—':>4}  {r.name:16} {pm:>16} {ci:>17} {report._p(r.p_value):>10} {r.diverged:>4}"
+            )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m actref experiments", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the experiment configs")
+    run = sub.add_parser("run", help="run one config and write its results JSON")
+    run.add_argument("--config", required=True, help="config name (see `list`)")
+    run.add_argument("--device", choices=("cuda", "cpu"), help="default: cuda when available, else cpu")
+    run.add_argument("--out", help="directory for NAME.json (default: results/, or .cache/ for smoke runs)")
+    run.add_argument("--smoke", action="store_true", help="shrink the config to run in seconds on the CPU")
+    run.add_argument("--allow-cpu-results", action="store_true", help=argparse.SUPPRESS)
+    show = sub.add_parser("show", help="print the table of a results file")
+    show.add_argument("name")
+    show.add_argument("--dir", help="directory holding NAME.json (default: results/)")
+    args = parser.parse_args(argv)
+    return {"list": _list, "run": _run, "show": _show}[args.command](args)

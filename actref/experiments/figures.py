@@ -1,0 +1,74 @@
+"""Figures for the comparison pages (matplotlib, Agg). Each function takes plain numbers and a path."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+HIGHLIGHT = ("relu", "gelu", "silu", "tanh", "sigmoid", "selu")
+
+
+def _save(fig, path: Path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, format=Path(path).suffix.lstrip(".") or "svg")
+    plt.close(fig)
+
+
+def accuracy_bars(path: Path, rows: list[tuple[str, float, float]], xlabel: str, title: str) -> None:
+    """Horizontal bars of mean ± std, best at the top. rows: (label, mean %, std %)."""
+    rows = [r for r in rows if math.isfinite(r[1])]
+    fig, ax = plt.subplots(figsize=(7, 0.28 * len(rows) + 1.2))
+    labels = [r[0] for r in rows][::-1]
+    means = [r[1] for r in rows][::-1]
+    stds = [0.0 if not math.isfinite(r[2]) else r[2] for r in rows][::-1]
+    colors = ["#d62728" if label == "relu" else "#1f77b4" for label in labels]
+    ax.barh(labels, means, xerr=stds, color=colors, capsize=2)
+    finite = [m for m in means if math.isfinite(m)]
+    if finite:
+        lo = min(m - s for m, s in zip(means, stds, strict=True))
+        ax.set_xlim(max(0.0, lo - 2), min(100.0, max(finite) + 2))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    _save(fig, path)
+
+
+def curves(
+    path: Path,
+    series: dict[str, tuple[list[float], list[float]]],
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    highlight: tuple[str, ...] = HIGHLIGHT,
+    logx: bool = False,
+    logy: bool = False,
+    errors: dict[str, list[float]] | None = None,
+) -> None:
+    """One line per series (x, y); highlighted names in colour with a legend, the rest in light grey."""
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for name, (x, y) in series.items():
+        if name not in highlight:
+            ax.plot(x, y, color="0.75", lw=0.8, zorder=1)
+    for name in highlight:
+        if name in series:
+            x, y = series[name]
+            if errors and name in errors:
+                ax.errorbar(x, y, yerr=errors[name], label=name, lw=1.6, capsize=2, zorder=2)
+            else:
+                ax.plot(x, y, label=name, lw=1.6, zorder=2, marker="o" if len(x) < 12 else None, ms=3)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    if any(name in series for name in highlight):
+        ax.legend(fontsize=8, ncol=2)
+    _save(fig, path)

@@ -1,0 +1,635 @@
+"""The experiments on the site: providers for the activation pages and the comparison pages' directives.
+
+Where the numbers come from depends on `ctx.experiments_mode` (decided once per build and experiment):
+- "run": on a CUDA machine, the committed results/NAME.json is reused when its config hash is current and it
+  came from a GPU; otherwise the experiment is re-run on the GPU and the file rewritten atomically. Without a
+  GPU, "run" falls back to the committed results and says so.
+- "cached": the committed results/NAME.json, marked stale when the config or the code changed since.
+- "smoke": a seconds-long CPU version of the experiment (data subset, 1 seed, 1 epoch), cached under
+  .cache/ by config hash and never written to results/. Its tables are labelled as meaningless smoke numbers.
+Every table says which of these happened, with the device, the date and the staleness.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import posixpath
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import torch
+
+import actref
+from actref.experiments import figures, results, stats
+from actref.experiments.configs import GATED_COUNTERPARTS, ExperimentConfig, get_config
+
+if TYPE_CHECKING:
+    from actref.site import Context
+
+COMPARISON_PAGE = "comparisons/fashion_mnist.md"
+PAGES = {
+    "fashion_mnist_mlp": COMPARISON_PAGE,
+    "fashion_mnist_cnn": COMPARISON_PAGE,
+    "depth": "comparisons/depth.md",
+    "learning_rate": "comparisons/learning_rate.md",
+    "self_normalisation": "comparisons/self_normalisation.md",
+    "gated": "comparisons/gated.md",
+}
+
+
+@dataclass
+class Shown:
+    """The result a build shows for one experiment, and where it came from."""
+
+    name: str
+    config: ExperimentConfig
+    result: dict | None
+    origin: str
+    stale: bool = False
+    smoke: bool = False
+
+
+_CACHE: dict[tuple[str, str], Shown] = {}
+
+
+def clear_cache() -> None:
+    """Forget what this process loaded or ran (tests; a long-lived `mkdocs serve`)."""
+    _CACHE.clear()
+
+
+@contextlib.contextmanager
+def _one_thread():
+    # Smoke tensors are tiny: extra threads only contend with the rest of the build on a small machine.
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def obtain(ctx: Context, name: str) -> Shown:
+    """The result to show for experiment `name` in this build (memoised: each experiment runs at most once)."""
+    mode = ctx.experiments_mode
+    if (name, mode) in _CACHE:
+        return _CACHE[(name, mode)]
+    if mode == "smoke":
+        config = get_config(name, smoke=True)
+        path = results.SMOKE_DIR / f"{name}-{results.config_hash(config)}.json"
+        result = results.read_json(path)
+        if result is None:
+            from actref.experiments.runner import run_experiment
+
+            with _one_thread():
+                result = run_experiment(config, "cpu", mode="smoke")
+            results.write_json_atomic(path, result)
+        shown = Shown(name, config, result, "smoke run on the CPU during this build", smoke=True)
+    else:
+        config = get_config(name)
+        path = results.result_path(name)
+        result = results.read_json(path)
+        fresh = result is not None and not results.is_stale(result, config)
+        from_gpu = result is not None and result["provenance"].get("device_type") == "cuda"
+        if mode == "run" and torch.cuda.is_available():
+            if fresh and from_gpu:
+                origin = "committed GPU results, reused because the config and the code are unchanged"
+            else:
+                from actref.experiments.runner import run_experiment
+
+                result = run_experiment(config, "cuda", progress=True, mode="gpu")
+                results.write_json_atomic(path, result)
+                origin = "regenerated on the GPU during this build"
+        else:
+            why = "this build has no CUDA GPU" if mode == "run" else "ACTREF_EXPERIMENTS=cached"
+            origin = f"committed results ({why})"
+        stale = result is not None and results.is_stale(result, config)
+        shown = Shown(name, config, result, origin, stale=stale)
+    _CACHE[(name, mode)] = shown
+    return shown
+
+
+# ---------------------------------------------------------------------------------------------- formatting
+def _rel(ctx: Context, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(ctx.page_src) or ".")
+
+
+def _activation_link(ctx: Context, name: str) -> str:
+    try:
+        spec = actref.get(name)
+    except KeyError:
+        return name
+    return f"[{spec.title}]({_rel(ctx, f'activations/{spec.name}.md')})"
+
+
+def _pct(v: float) -> str:
+    return "—" if v is None or not math.isfinite(v) else f"{100 * v:.2f}"
+
+
+def _pm(mean: float, std: float) -> str:
+    if not math.isfinite(mean):
+        return "—"
+    return f"{100 * mean:.2f} ± {100 * std:.2f}" if math.isfinite(std) else f"{100 * mean:.2f}"
+
+
+def _p(p: float | None) -> str:
+    if p is None:
+        return "baseline"
+    if not math.isfinite(p):
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def no_results(name: str) -> str:
+    """The plain statement a page shows when no results are committed."""
+    return (
+        f'!!! warning "No GPU results committed yet for `{name}`"\n'
+        "    This build has no CUDA GPU and `results/"
+        f"{name}.json` does not exist, so there are no numbers to show (and we never fill them in from a CPU "
+        "run). To produce them on a machine with a CUDA GPU, run\n"
+        f"    `python -m actref experiments run --config {name} --device cuda` and commit `results/{name}.json`;\n"
+        "    or build the site there (`make site` regenerates every experiment when a GPU is present).\n"
+    )
+
+
+def provenance_note(shown: Shown) -> str:
+    """One admonition saying where the numbers come from: device, date, mode, staleness."""
+    p = shown.result["provenance"]
+    device = p.get("device_name", "unknown device")
+    cuda = f", CUDA {p['cuda']}" if p.get("cuda") else ""
+    tf32 = ", TF32 matmuls" if p.get("tf32") else ""
+    commit = str(p.get("git_commit") or "unknown")[:12]
+    when = str(p.get("created", ""))[:16].replace("T", " ")
+    line = (
+        f"{device}, torch {p.get('torch')}{cuda}{tf32}; git {commit}; {when} UTC; training "
+        f"{p.get('train_seconds', float('nan')):.1f} s; config hash `{p.get('config_hash')}`."
+    )
+    if shown.smoke:
+        return (
+            f'!!! warning "Smoke run on the CPU: these numbers mean nothing"\n'
+            "    ACTREF_EXPERIMENTS=smoke: a tiny CPU run of the experiment below. Its numbers only prove that "
+            f"the pipeline works, end to end; they are not GPU results.\n    {line}\n"
+        )
+    kind = "GPU" if p.get("device_type") == "cuda" else "CPU"
+    if shown.stale:
+        return (
+            f'!!! warning "Stale {kind} results"\n'
+            f"    Shown: {shown.origin}. The config or the code that produced them has changed since (config "
+            f"hash now `{results.config_hash(shown.config)}`): re-run `python -m actref experiments run "
+            f"--config {shown.name} --device cuda` to refresh them.\n    {line}\n"
+        )
+    return f'!!! info "{kind} results: {shown.origin}"\n    {line}\n'
+
+
+# ---------------------------------------------------------------------------------------------- grouping
+def runs_of(result: dict, variant: str | None = None) -> list[dict]:
+    return [r for r in result["runs"] if variant is None or r.get("variant") == variant]
+
+
+def by_activation(runs: list[dict], key: str = "test_acc") -> tuple[dict[str, list[float]], dict[str, int]]:
+    """activation → values of `key` over seeds (diverged runs as NaN), and activation → divergence count."""
+    values: dict[str, list[float]] = {}
+    diverged: dict[str, int] = {}
+    for r in runs:
+        v = r.get(key)
+        ok = v is not None and not r.get("diverged")
+        values.setdefault(r["activation"], []).append(float(v) if ok else math.nan)
+        diverged[r["activation"]] = diverged.get(r["activation"], 0) + int(bool(r.get("diverged")))
+    return values, diverged
+
+
+def _variant_info(result: dict, name: str) -> dict:
+    return next((v for v in result.get("variants", []) if v["name"] == name), {})
+
+
+def wall_time_line(result: dict, variant: str) -> str:
+    info = _variant_info(result, variant)
+    if not info:
+        return ""
+    n, seconds = info["n_models"], info["train_seconds"]
+    epochs = result["config"]["epochs"] or 1
+    return (
+        f"Wall time: all {n} models of this table were trained together in {seconds:.1f} s "
+        f"({seconds / (n * epochs):.4f} s per model-epoch). Stacked training has no per-activation wall time; "
+        "the [cost page](cost.md) measures each activation's own speed."
+    )
+
+
+def summary_table(
+    ctx: Context,
+    runs: list[dict],
+    baseline: str = "relu",
+    key: str = "test_acc",
+    label: str = "Test accuracy (%)",
+) -> str:
+    values, diverged = by_activation(runs, key)
+    has_base = baseline in values
+    rows = stats.summarise(values, diverged, baseline=baseline if has_base else None)
+    n_seeds = max((len(v) for v in values.values()), default=0)
+    base = actref.get(baseline).title if has_base else baseline
+    lines = [
+        f"| Rank | Activation | {label}, mean ± std | 95% CI | p vs {base} (Welch) | Diverged |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        ci = "—" if not math.isfinite(r.ci_low) else f"{100 * r.ci_low:.2f} – {100 * r.ci_high:.2f}"
+        lines.append(
+            f"| {r.rank or '—'} | {_activation_link(ctx, r.name)} | {_pm(r.mean, r.std)} | {ci} "
+            f"| {_p(r.p_value) if has_base else 'not measured'} "
+            f"| {r.diverged}/{n_seeds} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _mean_curve(runs: list[dict], key: str = "curve") -> dict[str, list[float]]:
+    out: dict[str, list[list[float]]] = {}
+    for r in runs:
+        if r.get(key) and not r.get("diverged"):
+            out.setdefault(r["activation"], []).append([math.nan if v is None else v for v in r[key]])
+    return {a: [100 * sum(col) / len(col) for col in zip(*c, strict=True)] for a, c in out.items()}
+
+
+# ---------------------------------------------------------------------------------------------- pages
+def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
+    """The full comparison for a training experiment: provenance, table, accuracy, curves, accuracy vs time."""
+    shown = obtain(ctx, name)
+    if shown.result is None:
+        return no_results(name)
+    result = shown.result
+    variant = result["variants"][0]["name"] if result.get("variants") else None
+    runs = runs_of(result, variant)
+    tag = "smoke" if shown.smoke else "full"
+    out = [provenance_note(shown), f"{shown.config.description}\n", summary_table(ctx, runs)]
+    out.append(wall_time_line(result, variant) + "\n")
+    values, _ = by_activation(runs)
+    summary = stats.summarise(values, baseline=None)
+    bars = [(r.name, 100 * r.mean, 100 * r.std) for r in summary]
+    url = ctx.asset(
+        f"experiments/{name}-{tag}-accuracy.svg",
+        bars,
+        lambda path: figures.accuracy_bars(
+            path, bars, "test accuracy (%), mean ± std over seeds", shown.config.title
+        ),
+    )
+    out.append(f"![Test accuracy of every activation, mean ± std over seeds]({url})\n")
+    curves = _mean_curve(runs)
+    series = {a: (list(range(1, len(c) + 1)), c) for a, c in curves.items()}
+    url = ctx.asset(
+        f"experiments/{name}-{tag}-curves.svg",
+        series,
+        lambda path: figures.curves(
+            path,
+            series,
+            "epoch",
+            "validation accuracy (%), mean over seeds",
+            "Learning curves (others in grey)",
+        ),
+    )
+    out.append(f"![Validation accuracy after each epoch]({url})\n")
+    seconds = _variant_info(result, variant).get("epoch_seconds") or []
+    if seconds and all(s is not None for s in seconds):
+        timed = {a: (seconds[: len(c)], c) for a, c in curves.items()}
+        url = ctx.asset(
+            f"experiments/{name}-{tag}-time.svg",
+            timed,
+            lambda path: figures.curves(
+                path,
+                timed,
+                "wall-clock seconds of the stacked run (every model at once)",
+                "validation accuracy (%)",
+                "Accuracy against wall time",
+            ),
+        )
+        out.append(f"![Validation accuracy against the wall time of the stacked run]({url})\n")
+    return "\n".join(out)
+
+
+def depth_page(ctx: Context) -> str:
+    shown = obtain(ctx, "depth")
+    if shown.result is None:
+        return no_results("depth")
+    result = shown.result
+    tag = "smoke" if shown.smoke else "full"
+    variants = [v["name"] for v in result["variants"]]
+    depths = {v["name"]: len(v["hidden"]) for v in result["variants"]}
+    out = [provenance_note(shown), f"{shown.config.description}\n"]
+    # Overview: test accuracy per activation and depth.
+    table = {}
+    for v in variants:
+        values, diverged = by_activation(runs_of(result, v))
+        for a, vals in values.items():
+            mean, std, _, _ = stats.mean_std_ci(vals)
+            div = f" ({diverged[a]} diverged)" if diverged[a] else ""
+            table.setdefault(a, {})[v] = (mean, std, _pm(mean, std) + div)
+    header = "| Activation | " + " | ".join(f"{depths[v]} layers" for v in variants) + " |"
+    lines = [header, "|---|" + "---:|" * len(variants)]
+    for a, cells in table.items():
+        lines.append(f"| {_activation_link(ctx, a)} | " + " | ".join(cells[v][2] for v in variants) + " |")
+    out += ["### Test accuracy (%) by depth\n", "\n".join(lines) + "\n"]
+    series = {
+        a: ([depths[v] for v in variants], [100 * cells[v][0] for v in variants])
+        for a, cells in table.items()
+    }
+    errors = {
+        a: [100 * (cells[v][1] if math.isfinite(cells[v][1]) else 0) for v in variants]
+        for a, cells in table.items()
+    }
+    url = ctx.asset(
+        f"experiments/depth-{tag}-accuracy.svg",
+        [series, errors],
+        lambda path: figures.curves(
+            path,
+            series,
+            "hidden layers",
+            "test accuracy (%)",
+            "Accuracy against depth",
+            logx=True,
+            errors=errors,
+        ),
+    )
+    out.append(f"![Test accuracy against depth]({url})\n")
+    deepest = max(variants, key=lambda v: depths[v])
+    for when, key in (
+        ("at initialisation", "grad_norms_init"),
+        ("after the first epoch", "grad_norms_epoch1"),
+    ):
+        grads = _mean_curve(runs_of(result, deepest), key)
+        series_g = {a: (list(range(1, len(c) + 1)), [v / 100 for v in c]) for a, c in grads.items()}
+        url = ctx.asset(
+            f"experiments/depth-{tag}-{key}.svg",
+            series_g,
+            lambda path, s=series_g, w=when: figures.curves(
+                path,
+                s,
+                "layer (1 = input side)",
+                "gradient norm of the weight matrix",
+                f"Per-layer gradient norms, {depths[deepest]} hidden layers, {w}",
+                logy=True,
+            ),
+        )
+        out.append(f"![Gradient norm per layer {when}]({url})\n")
+    out.append("### Full statistics per depth\n")
+    for v in variants:
+        out.append(f"#### {depths[v]} hidden layers\n")
+        out.append(summary_table(ctx, runs_of(result, v)))
+        out.append(wall_time_line(result, v) + "\n")
+    return "\n".join(out)
+
+
+def learning_rate_page(ctx: Context) -> str:
+    shown = obtain(ctx, "learning_rate")
+    if shown.result is None:
+        return no_results("learning_rate")
+    result = shown.result
+    tag = "smoke" if shown.smoke else "full"
+    variants = [(v["name"], v["lr"]) for v in result["variants"]]
+    out = [provenance_note(shown), f"{shown.config.description}\n"]
+    acc: dict[str, dict[str, tuple[float, float]]] = {}
+    dead: dict[str, dict[str, tuple[float, float]]] = {}
+    for v, _ in variants:
+        runs = runs_of(result, v)
+        for target, key in ((acc, "test_acc"), (dead, "dead_fraction")):
+            values, _ = by_activation(runs, key) if key == "test_acc" else _dead_values(runs)
+            for a, vals in values.items():
+                mean, std, _, _ = stats.mean_std_ci(vals)
+                target.setdefault(a, {})[v] = (mean, std)
+    header = "| Activation | " + " | ".join(f"lr {lr:g}" for _, lr in variants) + " |"
+    sep = "|---|" + "---:|" * len(variants)
+    lines = [header, sep] + [
+        f"| {_activation_link(ctx, a)} | " + " | ".join(_pm(*cells[v]) for v, _ in variants) + " |"
+        for a, cells in acc.items()
+    ]
+    out += ["### Test accuracy (%) by learning rate\n", "\n".join(lines) + "\n"]
+    relu_family = {s.name for s in actref.all_specs() if s.family == "relu-like"}
+    lines = [header, sep] + [
+        f"| {_activation_link(ctx, a)}{' (ReLU family)' if a in relu_family else ''} | "
+        + " | ".join(_pm(*cells[v]) for v, _ in variants)
+        + " |"
+        for a, cells in dead.items()
+    ]
+    out += [
+        "### Dead units (%): hidden units whose pre-activation is ≤ 0 on every validation image\n",
+        "For the ReLU family such a unit outputs a constant and gets no gradient: it is dead. For the others the "
+        "number only says the unit never left its negative regime.\n",
+        "\n".join(lines) + "\n",
+    ]
+    lrs = [lr for _, lr in variants]
+    for what, data, ylabel in (("accuracy", acc, "test accuracy (%)"), ("dead", dead, "dead units (%)")):
+        series = {a: (lrs, [100 * cells[v][0] for v, _ in variants]) for a, cells in data.items()}
+        url = ctx.asset(
+            f"experiments/learning_rate-{tag}-{what}.svg",
+            series,
+            lambda path, s=series, y=ylabel: figures.curves(
+                path, s, "Adam learning rate", y, f"{y.capitalize()} against the learning rate", logx=True
+            ),
+        )
+        out.append(f"![{ylabel} against the learning rate]({url})\n")
+    out.append("### Full statistics per learning rate\n")
+    for v, lr in variants:
+        out.append(f"#### Learning rate {lr:g}\n")
+        out.append(summary_table(ctx, runs_of(result, v)))
+        out.append(wall_time_line(result, v) + "\n")
+    return "\n".join(out)
+
+
+def _dead_values(runs: list[dict]) -> tuple[dict[str, list[float]], dict[str, int]]:
+    # Dead fraction is meaningful for diverged runs too (NaN weights → no unit active): keep them.
+    values: dict[str, list[float]] = {}
+    for r in runs:
+        v = r.get("dead_fraction")
+        values.setdefault(r["activation"], []).append(math.nan if v is None else float(v))
+    return values, {}
+
+
+def signal_label(run: dict) -> str:
+    scheme, gain = run["init"].split(":")
+    return f"{run['activation']} + {scheme} (gain {float(gain):.3g})"
+
+
+def signal_summary(result: dict) -> dict[str, dict[str, list[float]]]:
+    """label → {act_mean, act_var, grad_mean, grad_var}: per-layer means over seeds."""
+    grouped: dict[str, dict[str, list[list[float]]]] = {}
+    for r in result["runs"]:
+        g = grouped.setdefault(signal_label(r), {})
+        for key in ("act_mean", "act_var", "grad_mean", "grad_var"):
+            g.setdefault(key, []).append([math.nan if v is None else v for v in r[key]])
+    return {
+        label: {key: [sum(col) / len(col) for col in zip(*rows, strict=True)] for key, rows in g.items()}
+        for label, g in grouped.items()
+    }
+
+
+def self_normalisation_page(ctx: Context) -> str:
+    shown = obtain(ctx, "self_normalisation")
+    if shown.result is None:
+        return no_results("self_normalisation")
+    tag = "smoke" if shown.smoke else "full"
+    summary = signal_summary(shown.result)
+    depth = len(next(iter(summary.values()))["act_var"])
+    marks = sorted({1, max(1, depth // 4), max(1, depth // 2), depth})
+    out = [provenance_note(shown), f"{shown.config.description}\n"]
+    header = (
+        "| Activation + init | "
+        + " | ".join(f"var, layer {m}" for m in marks)
+        + f" | mean, layer {depth} | grad var, layer 1 | grad var, layer {depth} |"
+    )
+    lines = [header, "|---|" + "---:|" * (len(marks) + 3)]
+    for label, s in summary.items():
+        cells = [f"{s['act_var'][m - 1]:.3g}" for m in marks]
+        cells += [f"{s['act_mean'][-1]:.3g}", f"{s['grad_var'][0]:.3g}", f"{s['grad_var'][-1]:.3g}"]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("\n".join(lines) + "\n")
+    layers = list(range(1, depth + 1))
+    for key, ylabel, logy in (
+        ("act_var", "variance of the activations", True),
+        ("act_mean", "mean of the activations", False),
+        ("grad_var", "variance of the gradient w.r.t. pre-activations", True),
+    ):
+        series = {label: (layers, s[key]) for label, s in summary.items()}
+        url = ctx.asset(
+            f"experiments/self_normalisation-{tag}-{key}.svg",
+            series,
+            lambda path, s=series, y=ylabel, lg=logy: figures.curves(
+                path, s, "layer", y, f"{y.capitalize()} through {depth} layers", highlight=tuple(s), logy=lg
+            ),
+        )
+        out.append(f"![{ylabel} per layer]({url})\n")
+    return "\n".join(out)
+
+
+def gated_page(ctx: Context) -> str:
+    shown = obtain(ctx, "gated")
+    if shown.result is None:
+        return no_results("gated")
+    result = shown.result
+    tag = "smoke" if shown.smoke else "full"
+    out = [provenance_note(shown), f"{shown.config.description}\n"]
+    values, diverged = by_activation(result["runs"])
+    info = {r["activation"]: _variant_info(result, r["variant"]) for r in result["runs"]}
+    ranked = {r.name: r for r in stats.summarise(values, diverged, baseline=None)}
+    n_seeds = max((len(v) for v in values.values()), default=0)
+    lines = [
+        "| Rank | Activation | Hidden widths | Parameters | Test accuracy (%) | 95% CI | vs counterpart | "
+        "p (Welch) | Diverged |",
+        "|---:|---|---|---:|---:|---:|---|---:|---:|",
+    ]
+    for name, r in ranked.items():
+        counterpart = GATED_COUNTERPARTS.get(name)
+        p = stats.welch_p(values[name], values[counterpart]) if counterpart in values else None
+        ci = "—" if not math.isfinite(r.ci_low) else f"{100 * r.ci_low:.2f} – {100 * r.ci_high:.2f}"
+        v = info[name]
+        lines.append(
+            f"| {r.rank or '—'} | {_activation_link(ctx, name)} | {'-'.join(map(str, v.get('hidden', [])))} | "
+            f"{v.get('params_per_model') or '—'} | {_pm(r.mean, r.std)} | {ci} | "
+            f"{_activation_link(ctx, counterpart) if counterpart else 'elementwise'} | "
+            f"{'—' if p is None else _p(p)} | {r.diverged}/{n_seeds} |"
+        )
+    out.append("\n".join(lines) + "\n")
+    seconds = sum(v["train_seconds"] for v in result["variants"])
+    out.append(f"Wall time: {len(result['variants'])} stacks, {seconds:.1f} s of training in all.\n")
+    bars = [(r.name, 100 * r.mean, 100 * r.std) for r in ranked.values()]
+    url = ctx.asset(
+        f"experiments/gated-{tag}-accuracy.svg",
+        bars,
+        lambda path: figures.accuracy_bars(path, bars, "test accuracy (%), mean ± std", shown.config.title),
+    )
+    out.append(f"![Gated units against their elementwise counterparts]({url})\n")
+    return "\n".join(out)
+
+
+def claims(ctx: Context) -> str:
+    """The "Claims tested" table (verdicts computed in actref.experiments.claims)."""
+    from actref.experiments import claims as claims_module
+
+    return claims_module.render(ctx)
+
+
+# ---------------------------------------------------------------------------------------------- providers
+def _mlp_summary(ctx: Context) -> tuple[Shown, dict[str, stats.Summary]] | None:
+    shown = obtain(ctx, "fashion_mnist_mlp")
+    if shown.result is None:
+        return None
+    values, diverged = by_activation(shown.result["runs"])
+    return shown, {r.name: r for r in stats.summarise(values, diverged)}
+
+
+def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
+    """Columns for the all-activations table: Fashion-MNIST MLP test accuracy and rank."""
+    found = _mlp_summary(ctx)
+    if found is None:
+        return [], {}
+    shown, rows = found
+    suffix = " (smoke, CPU)" if shown.smoke else (" (stale)" if shown.stale else "")
+    headers = [f"MLP test acc. (%){suffix}", "MLP rank"]
+    return headers, {name: [_pm(r.mean, r.std), str(r.rank or "—")] for name, r in rows.items()}
+
+
+def activation_markdown(ctx: Context, name: str) -> str:
+    """This activation's Fashion-MNIST numbers (MLP, or the gated experiment for gated units) and its curve."""
+    spec = actref.get(name)
+    link = _rel(ctx, COMPARISON_PAGE)
+    if not spec.elementwise:
+        if name not in GATED_COUNTERPARTS:
+            return ""
+        return _gated_activation_markdown(ctx, name)
+    found = _mlp_summary(ctx)
+    if found is None:
+        return (
+            f"No GPU results are committed yet for the [Fashion-MNIST comparison]({link}); "
+            "see that page for how to produce them.\n"
+        )
+    shown, rows = found
+    if name not in rows:
+        return f"{spec.title} is not in the committed [Fashion-MNIST comparison]({link}) yet.\n"
+    r = rows[name]
+    ci = "" if not math.isfinite(r.ci_low) else f" (95% CI {100 * r.ci_low:.2f} – {100 * r.ci_high:.2f})"
+    p = "" if r.p_value is None else f"; Welch's p = {_p(r.p_value)} against ReLU"
+    smoke = " **Smoke run on the CPU: these numbers mean nothing.**" if shown.smoke else ""
+    stale = " These results are **stale** (the code changed since)." if shown.stale else ""
+    text = (
+        f"[Fashion-MNIST, MLP 784-256-128-10]({link}): test accuracy **{_pm(r.mean, r.std)} %**{ci} over "
+        f"{r.n} seeds, rank **{r.rank} of {len(rows)}**{p}; diverged in {r.diverged} runs.{smoke}{stale}\n"
+    )
+    runs = runs_of(shown.result)
+    curves = _mean_curve(runs)
+    if name in curves:
+        series = {n: (list(range(1, len(c) + 1)), c) for n, c in curves.items() if n in (name, "relu")}
+        tag = "smoke" if shown.smoke else "full"
+        url = ctx.asset(
+            f"experiments/curve-{tag}-{name}.svg",
+            series,
+            lambda path: figures.curves(
+                path,
+                series,
+                "epoch",
+                "validation accuracy (%)",
+                f"{spec.title} against ReLU (mean over seeds)",
+                highlight=tuple(dict.fromkeys((name, "relu"))),
+            ),
+        )
+        text += f"\n![Learning curve of {spec.title} against ReLU]({url})\n"
+    return text
+
+
+def _gated_activation_markdown(ctx: Context, name: str) -> str:
+    link = _rel(ctx, PAGES["gated"])
+    shown = obtain(ctx, "gated")
+    if shown.result is None:
+        return f"No GPU results are committed yet for the [gated-unit comparison]({link}).\n"
+    values, diverged = by_activation(shown.result["runs"])
+    if name not in values:
+        return ""
+    mean, std, _, _ = stats.mean_std_ci(values[name])
+    counterpart = GATED_COUNTERPARTS[name]
+    other = ""
+    if counterpart in values:
+        cm, cs, _, _ = stats.mean_std_ci(values[counterpart])
+        other = (
+            f" against {_pm(cm, cs)} % for its elementwise counterpart {actref.get(counterpart).title} "
+            f"(Welch's p = {_p(stats.welch_p(values[name], values[counterpart]))})"
+        )
+    smoke = " **Smoke run on the CPU: these numbers mean nothing.**" if shown.smoke else ""
+    return (
+        f"[Fashion-MNIST MLP at matched parameter count]({link}): test accuracy **{_pm(mean, std)} %**{other}; "
+        f"diverged in {diverged[name]} runs.{smoke}\n"
+    )
