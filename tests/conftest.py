@@ -1,6 +1,11 @@
-"""pytest configuration for the registry-wide tests (shared helpers live in tests/support.py)."""
+"""pytest configuration: make tests/support.py importable as `support` under any --import-mode.
 
-import torch
+The registry-wide helpers (spec lists, grids, parameter sets, cached mpmath references) live there.
+"""
 
-# The suite is CPU-bound and runs beside other jobs; one intra-op thread keeps it predictable.
-torch.set_num_threads(1)
+import sys
+from pathlib import Path
+
+TESTS = str(Path(__file__).parent)
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)

@@ -85,26 +85,10 @@ def params_key(params: dict) -> tuple:
     return tuple(sorted(params.items()))
 
 
-def exact_substitutions(spec: Activation, params: dict | None = None) -> dict:
-    """{symbol: value} with each float parameter as the exact rational it is in binary.
-
-    spec.substitutions() runs sympy.nsimplify, which keeps 15 significant digits: SELU's α = 1.6732632423543772
-    becomes 1.67326324235438, 1.7e-15 away from the float the code multiplies by. Tests that compare to a
-    few ulps need the parameter the code actually uses; simple values (0.5, 1/3, 0.01) keep their nice form.
-    """
-    subs = spec.substitutions(**(params or {}))
-    merged = {**spec.defaults, **(params or {})}
-    for k, p in spec.params.items():
-        v = merged[k]
-        if p.symbol is not None and isinstance(v, float) and float(subs[p.symbol]) != v:
-            subs[p.symbol] = sympy.Rational(v)
-    return subs
-
-
 # ---------------------------------------------------------------------------------------------- kinks
 def kink_points(spec: Activation, params: dict | None = None) -> list[float]:
     """The kinks' x positions as floats, with `params` (or the defaults) substituted."""
-    subs = exact_substitutions(spec, params)
+    subs = spec.substitutions(**(params or {}))
     return [float(sympy.sympify(k.at).subs(subs)) for k in spec.kinks]
 
 
@@ -170,7 +154,7 @@ def true_value(expr: sympy.Expr, subs_key: tuple, point: float) -> mpmath.mpf:
 
 
 def subs_key(spec: Activation, params: dict | None = None) -> tuple:
-    return tuple(sorted(exact_substitutions(spec, params).items(), key=lambda kv: str(kv[0])))
+    return tuple(sorted(spec.substitutions(**(params or {})).items(), key=lambda kv: str(kv[0])))
 
 
 @functools.cache
@@ -287,7 +271,7 @@ NON_SMOOTH = (sympy.Piecewise, sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max
 
 def breakpoints(spec: Activation, params: dict | None = None) -> list[float]:
     """Every x where expr may be non-smooth: kinks, Piecewise boundaries, zeros of Abs/sign/Max/Min."""
-    subs = exact_substitutions(spec, params)
+    subs = spec.substitutions(**(params or {}))
     points = set(kink_points(spec, params))
     e = sympy.sympify(spec.expr).subs(subs)
     candidates = []

@@ -8,7 +8,6 @@ import torch
 from support import (
     ELEMENTWISE,
     breakpoints,
-    exact_substitutions,
     jumps,
     one_sided,
     spec_param_cases,
@@ -20,7 +19,7 @@ DTYPES = [torch.float64, torch.float32]
 
 
 def kinks_at(spec, params):
-    subs = exact_substitutions(spec, params)
+    subs = spec.substitutions(**params)
     return [
         (float(sympy.sympify(k.at).subs(subs)), float(sympy.sympify(k.grad).subs(subs))) for k in spec.kinks
     ]

@@ -104,12 +104,15 @@ def test_prelu_per_channel_slopes():
 
 
 def test_prelu_num_parameters_like_torch():
-    needs("prelu")
-    from actref.nn import PReLU
-
-    m = PReLU(num_parameters=6)
-    assert m.weight.shape == (6,) and (m.weight == 0.25).all()
+    spec = needs("prelu")
+    m = spec.module(num_parameters=6)
+    (w,) = m.parameters()
+    assert w.shape == (6,) and (w == 0.25).all()
     assert "num_parameters=6" in repr(m)
+    x = sample(torch.float32)
+    with torch.no_grad():
+        w.copy_(torch.arange(6) / 10)
+    torch.testing.assert_close(m(x), torch.where(x > 0, x, (torch.arange(6) / 10).reshape(1, 6, 1) * x))
     with pytest.raises(ValueError, match="num_parameters"):
         m(torch.randn(2, 5, 3))
 

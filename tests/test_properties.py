@@ -17,7 +17,6 @@ from support import (
     ELEMENTWISE,
     NON_SMOOTH,
     breakpoints,
-    exact_substitutions,
     extended_range,
     grid,
     jumps,
@@ -175,7 +174,7 @@ def test_smoothness_class(spec):
         f"{spec.name}: claimed {claimed}, but one-sided limits at {breakpoints(spec)} say {found}"
     )
     if claimed == "C∞":
-        subs = exact_substitutions(spec)
+        subs = spec.substitutions()
         for name in ("expr", "derivative_expr"):
             e = symbolic.expand_named(sympy.sympify(getattr(spec, name)).subs(subs))
             assert not e.has(*NON_SMOOTH), f"{spec.name}: claimed C∞, but {name} = {e} is piecewise"

@@ -7,7 +7,6 @@ import sympy
 from support import (
     ELEMENTWISE,
     away_from_kinks,
-    exact_substitutions,
     extended_range,
     kink_points,
     spec_param_cases,
@@ -26,7 +25,7 @@ def random_points(spec, params, n=40, seed=0):
 
 @pytest.mark.parametrize(("spec", "params"), spec_param_cases(ELEMENTWISE))
 def test_derivative_expr_is_the_derivative_of_expr(spec, params):
-    subs = exact_substitutions(spec, params)
+    subs = spec.substitutions(**params)
     worst = symbolic.derivatives_agree(
         spec.expr, spec.derivative_expr, subs, points=random_points(spec, params), dps=50
     )
@@ -48,7 +47,7 @@ def test_expressions_use_only_x_and_the_parameter_symbols(spec):
 
 @pytest.mark.parametrize("spec", ELEMENTWISE, ids=lambda s: s.name)
 def test_expressions_are_real_at_the_defaults(spec):
-    subs = exact_substitutions(spec)
+    subs = spec.substitutions()
     for name in ("expr", "derivative_expr"):
         e = symbolic.expand_named(sympy.sympify(getattr(spec, name)).subs(subs))
         value = sympy.N(e.subs(x, sympy.Rational(1, 3)))
