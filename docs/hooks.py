@@ -1,0 +1,11 @@
+"""MkDocs hooks: forward every event to actref.site, where the build-time generation lives."""
+
+from actref.site import Hooks
+
+_hooks = Hooks()
+
+on_config = _hooks.on_config
+on_files = _hooks.on_files
+on_page_markdown = _hooks.on_page_markdown
+on_post_page = _hooks.on_post_page
+on_post_build = _hooks.on_post_build
