@@ -1,0 +1,531 @@
+"""Markdown generated from the registry: activation pages, the all-activations table, the Code sections.
+
+Every function here returns markdown text; actref.site decides when it runs. Directive targets
+(`<!-- actref:pages.FUNC args -->`) take the build Context first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+import sympy
+import torch
+
+import actref
+from actref.registry import Activation
+from actref.symbolic import x as sym_x
+
+if TYPE_CHECKING:
+    from actref.site import Context
+
+REQUIRED_PROSE = ("Pros", "Cons")
+GENERATED_SECTIONS = ("Definition", "Derivative", "Properties", "Plot", "Code", "Measured", "References")
+SECTION_ORDER = (
+    "Definition",
+    "Derivative",
+    "Properties",
+    "Plot",
+    "Pros",
+    "Cons",
+    "Code",
+    "Measured",
+    "References",
+)
+
+# Providers of measured results (written by the experiments and cost work); a missing module shows a short
+# "not measured yet" line, but an error inside an existing one fails the build.
+PROVIDERS = (
+    ("actref.experiments.report", "Fashion-MNIST accuracy"),
+    ("actref.cost_report", "Speed and memory cost"),
+)
+
+
+# ---------------------------------------------------------------------------------------------- prose
+@dataclass(frozen=True)
+class Prose:
+    """The hand-written part of a page: a summary, then (heading, body) sections, Pros and Cons among them."""
+
+    summary: str
+    sections: tuple[tuple[str, str], ...]
+
+    def section(self, heading: str) -> str:
+        return next(body for h, body in self.sections if h == heading)
+
+    @property
+    def extra(self) -> list[tuple[str, str]]:
+        return [(h, b) for h, b in self.sections if h not in REQUIRED_PROSE]
+
+
+def parse_prose(text: str, src: str) -> Prose:
+    """Split a prose file into summary and `## ` sections, checking it against the page contract."""
+    from actref.site import PageError
+
+    summary: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
+    in_fence = False
+    for line in text.strip("\n").split("\n"):
+        if re.match(r"^\s*(```|~~~)", line):
+            in_fence = not in_fence
+        if not in_fence and re.match(r"^# ", line):
+            raise PageError(f"{src}: remove the '# ' title; the page title is generated from the registry.")
+        if not in_fence and line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        elif sections:
+            sections[-1][1].append(line)
+        else:
+            summary.append(line)
+    headings = [h for h, _ in sections]
+    problems = []
+    if not "\n".join(summary).strip():
+        problems.append("it has no summary before the first '## ' heading")
+    for required in REQUIRED_PROSE:
+        if required not in headings:
+            problems.append(f"it has no '## {required}' section")
+    if all(h in headings for h in REQUIRED_PROSE) and headings.index("Pros") > headings.index("Cons"):
+        problems.append("'## Pros' must come before '## Cons'")
+    if generated := [h for h in headings if h in GENERATED_SECTIONS]:
+        problems.append(f"section(s) {', '.join(generated)} are generated from the registry; remove them")
+    if dupes := sorted({h for h in headings if headings.count(h) > 1}):
+        problems.append(f"duplicate section(s) {', '.join(dupes)}")
+    if headings and headings[0] != "Pros":
+        problems.append("the first section must be '## Pros' (extra sections go after '## Cons')")
+    if problems:
+        raise PageError(f"{src} does not follow notes/PAGES.md: " + "; ".join(problems) + ".")
+    return Prose("\n".join(summary).strip(), tuple((h, "\n".join(body).strip()) for h, body in sections))
+
+
+# ---------------------------------------------------------------------------------------------- formatting
+def _number(v) -> str:
+    """A short plain-text number: exact small rationals as is, others to 6 significant digits."""
+    v = float(v)
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    if v == int(v) and abs(v) < 1e6:
+        return str(int(v)).replace("-", "−")
+    return f"{v:.6g}".replace("-", "−")
+
+
+def _latex_value(v) -> str:
+    v = sympy.sympify(v)
+    if v.has(sympy.Float) or (v.is_number and not v.is_Rational and len(sympy.latex(v)) > 24):
+        return _number(v).replace("−", "-")
+    return sympy.latex(v)
+
+
+def range_text(spec: Activation, latex: bool) -> str:
+    """The range as an interval, e.g. '[0, ∞)' (plain) or '[0, \\infty)' (LaTeX)."""
+    props = spec.properties
+    if props is None:
+        return "—"
+    lo, hi = props.range
+    closed_lo, closed_hi = props.range_closed
+    left = "[" if closed_lo and lo != -sympy.oo else "("
+    right = "]" if closed_hi and hi != sympy.oo else ")"
+    if latex:
+        return f"{left}{_latex_value(lo)}, {_latex_value(hi)}{right}"
+    return f"{left}{_number(lo)}, {_number(hi)}{right}"
+
+
+def smoothness_text(spec: Activation, latex: bool) -> str:
+    s = spec.properties.smoothness if spec.properties else "—"
+    if not latex:
+        return s
+    return {"C∞": r"$C^\infty$", "C1": "$C^1$", "C0": "$C^0$ (continuous, with kinks)"}.get(s, s)
+
+
+def saturation_text(spec: Activation) -> str:
+    sides = spec.properties.saturates if spec.properties else ()
+    if set(sides) == {"negative", "positive"}:
+        return "both sides"
+    if sides:
+        return {"negative": "x → −∞", "positive": "x → +∞"}[sides[0]]
+    return "no"
+
+
+def f_at_zero(spec: Activation) -> str:
+    """f(0) at the default parameters, exact where sympy finds a closed form ('—' for vector activations)."""
+    if not spec.elementwise:
+        return "—"
+    try:
+        value = sympy.simplify(spec.expr.subs(spec.substitutions()).subs(sym_x, 0))
+    except Exception:  # sympy cannot always evaluate a Piecewise at a point symbolically
+        value = None
+    if value is not None and value.is_number and value.is_finite:
+        return _number(value)
+    return _number(spec(torch.zeros(1, dtype=torch.float64)).item())
+
+
+def yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _defaults_text(spec: Activation) -> str:
+    if not spec.params:
+        return "none"
+    parts = []
+    for key, p in spec.params.items():
+        symbol = f" (${sympy.latex(p.symbol)}$)" if p.symbol is not None else ""
+        doc = f": {p.doc}" if p.doc else ""
+        valid = f" (valid: {p.valid})" if p.valid else ""
+        parts.append(f"`{key}={p.default!r}`{symbol}{doc}{valid}")
+    return "<br>".join(parts)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", r"\|").replace("\n", " ")
+
+
+# ---------------------------------------------------------------------------------------------- sections
+def has_lhs(latex: str) -> bool:
+    """Whether LaTeX already states its left-hand side (an '=' outside every brace group)."""
+    depth = 0
+    for ch in latex:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "=" and depth == 0:
+            return True
+    return False
+
+
+def definition_section(spec: Activation) -> str:
+    latex = spec.latex
+    if not has_lhs(latex):
+        lhs = "f(x)" if spec.elementwise else r"f(\mathbf{x})_i"
+        latex = f"{lhs} = {latex}"
+    lines = ["## Definition", "", "$$", latex, "$$", ""]
+    if spec.params:
+        symbols = ", ".join(
+            f"${sympy.latex(p.symbol)} = {_latex_value(p.default)}$"
+            for p in spec.params.values()
+            if p.symbol is not None
+        )
+        if symbols:
+            lines += [f"Default parameters: {symbols}.", ""]
+    if spec.conventions:
+        lines += [f"Special inputs: {spec.conventions}", ""]
+    return "\n".join(lines)
+
+
+def derivative_section(spec: Activation) -> str:
+    lines = ["## Derivative", ""]
+    d = spec.derivative_latex
+    if d is None:
+        lines += [
+            f"{spec.title} is vector-valued, so it has a Jacobian rather than a scalar derivative: "
+            f"`torch.autograd.functional.jacobian(actref.get({spec.name!r}), x)` computes it.",
+            "",
+        ]
+        return "\n".join(lines)
+    if not has_lhs(d):
+        d = f"f'(x) = {d}"
+    lines += ["$$", d, "$$", ""]
+    if spec.elementwise:
+        lines += [
+            "This closed form is proven equal to the derivative of the definition by the test suite.",
+            "",
+        ]
+    if spec.kinks:
+        lines += [
+            "**At the kinks** f is not differentiable; PyTorch's autograd (and `spec.derivative`) returns "
+            "this subgradient there:",
+            "",
+        ]
+        subs = spec.substitutions()
+        for kink in spec.kinks:
+            at, grad = sympy.sympify(kink.at), sympy.sympify(kink.grad)
+            at_default, grad_default = at.subs(subs), grad.subs(subs)
+            at_note = "" if at_default == at else f" (= {_number(at_default)} by default)"
+            grad_note = "" if grad_default == grad else f" (= {_number(grad_default)} by default)"
+            note = f" {kink.note}" if kink.note else ""
+            lines.append(
+                f"- at $x = {sympy.latex(at)}${at_note}: $f'(x) := {sympy.latex(grad)}${grad_note}.{note}"
+            )
+        lines.append("")
+    elif spec.elementwise and spec.properties and spec.properties.smoothness in ("C∞", "C1"):
+        lines += ["There are no kinks: f is differentiable everywhere.", ""]
+    return "\n".join(lines)
+
+
+def properties_section(spec: Activation) -> str:
+    props = spec.properties
+    rows = [("Range", f"${range_text(spec, latex=True)}$")]
+    if props is not None:
+        rows += [
+            ("Monotonic", yes_no(props.monotonic)),
+            ("Smoothness", smoothness_text(spec, latex=True)),
+            ("f(0)", f_at_zero(spec)),
+            ("Zero-centred", yes_no(props.zero_centred)),
+            ("Saturates", saturation_text(spec)),
+            ("Self-gated", yes_no(props.self_gated)),
+            (
+                "Minimum",
+                f"{_number(props.minimum[1])} at x = {_number(props.minimum[0])}"
+                if props.minimum
+                else "none inside the range (monotonic)"
+                if props.monotonic
+                else "—",
+            ),
+        ]
+    rows += [
+        ("Parameters (defaults)", _defaults_text(spec)),
+        (
+            "Recommended initialisation",
+            spec.init.describe() + (f" — {spec.init.why}" if spec.init.why else ""),
+        ),
+        ("Element-wise", yes_no(spec.elementwise)),
+    ]
+    if props is not None and props.notes:
+        rows.append(("Also", "; ".join(props.notes)))
+    if spec.builtin_differences:
+        rows.append(("Differs from the built-in", spec.builtin_differences))
+    table = ["| Property | Value |", "| --- | --- |", *(f"| {k} | {_cell(v)} |" for k, v in rows)]
+    return "\n".join(["## Properties", "", *table, ""])
+
+
+def plot_section(ctx: Context, spec: Activation) -> str:
+    from actref import figures
+
+    name = f"figures/{spec.name}.svg"
+    url = ctx.asset(name, figures.figure_inputs(spec), lambda path: figures.activation_figure(spec, path))
+    caption = figures.caption(spec)
+    return "\n".join(
+        [
+            "## Plot",
+            "",
+            '<figure class="actref-figure" markdown="span">',
+            f"  ![{spec.title}: {caption}]({url})",
+            f"  <figcaption>{caption}</figcaption>",
+            "</figure>",
+            "",
+            f'<p class="actref-provenance">Figure drawn at build time by <code>actref.figures</code> '
+            f"({ctx.provenance(name)}).</p>",
+            "",
+        ]
+    )
+
+
+def code_example(spec: Activation) -> str:
+    """The Code section's program: the from-scratch forward, and checks against the built-in and actref."""
+    fn = spec.forward.__name__
+    source = spec.forward_source().rstrip()
+    header = ["import math", "", "import torch"]
+    if spec.builtin_code and re.search(r"\bF\.", spec.builtin_code):
+        header.append("import torch.nn.functional as F")
+    lines = [*header, "", "", source, "", ""]
+    if spec.elementwise:
+        lo, hi = spec.plot_range
+        lines.append(f"x = torch.linspace({lo!r}, {hi!r}, 1001, dtype=torch.float64)")
+    else:
+        lines.append(
+            "x = torch.randn(4, 12, dtype=torch.float64, generator=torch.Generator().manual_seed(0))"
+        )
+    lines.append(f"y = {fn}(x)")
+    if spec.builtin_code:
+        lines += [
+            "",
+            "# The PyTorch built-in computes the same function:",
+            f"assert torch.allclose(y, {spec.builtin_code})",
+        ]
+    lines += [
+        "",
+        "# ... and so does actref's registry entry (the code above is its source):",
+        "import actref",
+        "",
+        f'assert torch.equal(y, actref.get("{spec.name}")(x))',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def code_section(spec: Activation) -> str:
+    builtin = (
+        f"The built-in one-liner is `{spec.builtin_code}`; "
+        if spec.builtin_code
+        else "PyTorch has no built-in for it; "
+    )
+    return "\n".join(
+        [
+            "## Code",
+            "",
+            f"{builtin}the from-scratch version below is actref's own implementation, verbatim, with checks "
+            "that they agree. The test suite runs this block exactly as shown.",
+            "",
+            "```python",
+            code_example(spec).rstrip("\n"),
+            "```",
+            "",
+        ]
+    )
+
+
+def load_provider(module_name: str) -> ModuleType | None:
+    """The provider module, or None if it does not exist yet (errors inside an existing module propagate)."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name and (module_name == e.name or module_name.startswith(e.name + ".")):
+            return None
+        raise
+
+
+def measured_section(ctx: Context, spec: Activation) -> str:
+    lines = ["## Measured", ""]
+    for module_name, label in PROVIDERS:
+        provider = load_provider(module_name)
+        if provider is None:
+            lines += [f"*{label}: not measured yet.*", ""]
+        else:
+            lines += [provider.activation_markdown(ctx, spec.name).strip("\n"), ""]
+    return "\n".join(lines)
+
+
+def references_section(spec: Activation) -> str:
+    lines = ["## References", ""]
+    if spec.paper is not None:
+        p = spec.paper
+        venue = f", {p.venue}" if p.venue else ""
+        lines.append(f"- {p.authors} ({p.year}). [*{p.title}*]({p.url}){venue}.")
+    else:
+        lines.append("- No single paper introduced it.")
+    related = []
+    for other in spec.related:
+        try:
+            target = actref.get(other)
+        except actref.UnknownActivation as e:
+            raise ValueError(
+                f"{spec.name}: related activation {other!r} is not in the registry ({e})."
+            ) from e
+        if target.name != spec.name and target.name not in [r.name for r in related]:
+            related.append(target)
+    if related:
+        lines.append("- Related: " + ", ".join(f"[{r.title}]({r.name}.md)" for r in related) + ".")
+    lines.append("")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- pages
+def activation_page(ctx: Context, name: str, prose_text: str) -> str:
+    """The full markdown of docs/activations/<name>.md: generated sections around the hand-written prose."""
+    spec = actref.get(name)
+    prose = parse_prose(prose_text, ctx.page_src)
+    aliases = ", ".join(f"`{a}`" for a in spec.aliases)
+    meta = f"*Family:* {family_link(spec.family)}" + (f" · *also known as* {aliases}" if aliases else "")
+    parts = [
+        f"# {spec.title}",
+        "",
+        prose.summary,
+        "",
+        meta + f' · `actref.get("{spec.name}")`',
+        "",
+        definition_section(spec),
+        derivative_section(spec),
+        properties_section(spec),
+        plot_section(ctx, spec),
+        "## Pros",
+        "",
+        prose.section("Pros"),
+        "",
+        "## Cons",
+        "",
+        prose.section("Cons"),
+        "",
+    ]
+    for heading, body in prose.extra:
+        parts += [f"## {heading}", "", body, ""]
+    parts += [code_section(spec), measured_section(ctx, spec), references_section(spec)]
+    return "\n".join(parts)
+
+
+def family_link(family: str) -> str:
+    from actref.site import family_title
+
+    return family_title(family)
+
+
+# ---------------------------------------------------------------------------------------------- directives
+def activation_table(ctx: Context) -> str:
+    """Directive: the sortable table of every activation (properties + providers' extra columns)."""
+    from actref.site import family_title
+
+    headers = [
+        "Activation",
+        "Family",
+        "Range",
+        "Monotonic",
+        "Smoothness",
+        "Zero-centred",
+        "Saturates",
+        "f(0)",
+        "Init",
+    ]
+    extra_headers: list[str] = []
+    extra_cells: dict[str, list[str]] = {}
+    for module_name, _ in PROVIDERS:
+        provider = load_provider(module_name)
+        if provider is not None:
+            h, cells = provider.table_columns(ctx)
+            for name, row in cells.items():
+                extra_cells.setdefault(name, [""] * len(extra_headers)).extend(row)
+            extra_headers += list(h)
+            for row in extra_cells.values():
+                row.extend([""] * (len(extra_headers) - len(row)))
+    rel = _relative_prefix(ctx.page_src, "activations")
+    lines = [
+        "| " + " | ".join(headers + extra_headers) + " |",
+        "|" + "---|" * (len(headers) + len(extra_headers)),
+    ]
+    for spec in actref.all_specs():
+        props = spec.properties
+        cells = [
+            f"[{spec.title}]({rel}{spec.name}.md)",
+            family_title(spec.family),
+            range_text(spec, latex=False),
+            yes_no(props.monotonic) if props else "—",
+            smoothness_text(spec, latex=False),
+            yes_no(props.zero_centred) if props else "—",
+            saturation_text(spec),
+            f_at_zero(spec),
+            spec.init.describe(),
+            *extra_cells.get(spec.name, [""] * len(extra_headers)),
+        ]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    lines += [
+        "",
+        f'<p class="actref-provenance">{len(actref.names())} activations. Table generated from the registry at '
+        f"build time ({ctx.provenance()}). Click a column header to sort.</p>",
+    ]
+    return "\n".join(lines)
+
+
+def activation_count(ctx: Context) -> str:
+    """Directive: the number of activations in the registry (as text)."""
+    return str(len(actref.names()))
+
+
+def page_list(ctx: Context, folder: str) -> str:
+    """Directive: a bullet list linking every page in docs/<folder>/ (except index.md), with its title."""
+    from actref.site import REPO_ROOT
+
+    docs = REPO_ROOT / "docs"
+    rel = _relative_prefix(ctx.page_src, folder)
+    items = []
+    for path in sorted((docs / folder).glob("*.md")):
+        if path.name == "index.md":
+            continue
+        title = next(
+            (ln[2:].strip() for ln in path.read_text().splitlines() if ln.startswith("# ")), path.stem
+        )
+        items.append(f"- [{title}]({rel}{path.name})")
+    return "\n".join(items) if items else "*No pages here yet.*"
+
+
+def _relative_prefix(page_src: str, folder: str) -> str:
+    """The link prefix from page_src's folder to docs/<folder>/ ('' when the page is inside it)."""
+    import posixpath
+
+    page_dir = posixpath.dirname(page_src) or "."
+    rel = posixpath.relpath(folder, page_dir)
+    return "" if rel == "." else rel + "/"
