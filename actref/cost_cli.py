@@ -29,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="measure the torch.compile'd implementations (default: on cuda only; on cpu it is slow)",
     )
+    run.add_argument(
+        "--threads",
+        type=int,
+        help="CPU intra-op threads (default: torch's). On a shared machine use 1: a parallel op waits for its "
+        "slowest thread, and a descheduled thread costs a whole scheduler slice",
+    )
     run.add_argument("--merge", action="store_true", help="keep rows of other activations from the old file")
     show = sub.add_parser("show", help="print a results file as a table")
     show.add_argument(
@@ -44,6 +50,8 @@ def _run(args: argparse.Namespace) -> int:
     from actref import cost
 
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if args.threads:
+        torch.set_num_threads(args.threads)
     out = args.out or fast.results_path(device)
     results = cost.run(
         activations=args.activations,

@@ -85,9 +85,12 @@ def site_results(ctx: Context) -> SiteResults:
         origin = "no GPU cost results committed yet"
     cpu = _load(fast.results_path("cpu"))
     shown = gpu if gpu is not None else cpu
-    stale = cost.stale_activations(shown) if shown is not None else []
-    if shown is not None and len(stale) == len(cost.elementwise_specs()):
-        stale = []  # the benchmark code itself changed: say so once in the provenance line, not on every row
+    stale: list[str] = []
+    if shown is not None:
+        measured = {r["activation"] for r in shown["rows"]}
+        hashes = shown["provenance"].get("activation_hashes", {})
+        specs = {s.name: s for s in cost.elementwise_specs()}
+        stale = sorted(n for n in measured & set(specs) if hashes.get(n) != cost.activation_hash(specs[n]))
     _CACHE[mode] = SiteResults(gpu, cpu, origin, stale)
     return _CACHE[mode]
 
@@ -224,7 +227,12 @@ def activation_markdown(ctx: Context, name: str) -> str:
         f"measured forward+backward time; 100% is as fast as a memory copy. *Saved bytes/element* is what "
         f"autograd keeps for the backward pass: the memory cost in training."
     )
-    if best is not None and eager is not None:
+    if best is not None and best["impl"] == "eager":
+        meaning += (
+            " `module(fast=True)` uses the from-scratch version itself: on this device no exact alternative "
+            "was faster (a built-in that differs at ±inf or NaN is not taken)."
+        )
+    elif best is not None and eager is not None:
         penalty = eager["fwd_bwd_ms"] / best["fwd_bwd_ms"]
         meaning += (
             f" `module(fast=True)` uses the {IMPL_LABELS[best['impl']]}; the from-scratch eager version takes "
@@ -269,8 +277,9 @@ def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
 def _summary_table(results: dict[str, Any], dtype: str, link_prefix: str) -> list[str]:
     from actref import cost
 
+    chosen = "fast=True uses" if dtype == "float32" else "fastest exact"
     lines = [
-        "| Activation | fast=True uses | fwd+bwd (ms) | % of roofline | saved B/element | from scratch: "
+        f"| Activation | {chosen} | fwd+bwd (ms) | % of roofline | saved B/element | from scratch: "
         "% of roofline | from scratch: saved B/element | from-scratch time × |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -310,7 +319,10 @@ def page(ctx: Context) -> str:
             "",
         ]
     if site.stale:
-        lines += [f"Measured before the latest code change: {', '.join(site.stale)}.", ""]
+        lines += [f"Measured before the latest change to their code: {', '.join(site.stale)}.", ""]
+    unmeasured = sorted({s.name for s in cost.elementwise_specs()} - {s["activation"] for s in summary})
+    if unmeasured:
+        lines += [f"Not measured yet: {', '.join(unmeasured)}.", ""]
     lines += ["### fp32", "", *_summary_table(results, "float32", link_prefix), ""]
     lines += ["### bf16", "", *_summary_table(results, "bfloat16", link_prefix), ""]
     if site.gpu is not None and site.cpu is not None:

@@ -252,3 +252,26 @@ def test_committed_cpu_results_are_labelled_cpu():
     p = results["provenance"]
     assert p["device_type"] == "cpu" and p["device_name"].startswith("cpu") and p["cuda"] is None
     assert {r["device"] for r in results["rows"]} == {"cpu"}
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_run_small():
+    # The CUDA path end to end on a small tensor: events, compiled implementations, saved bytes.
+    results = cost.run(activations=["relu", "silu"], device="cuda", elements=2**16, warmup=2, repeats=3)
+    cost.validate(results)
+    impls = {r["impl"] for r in results["rows"]}
+    assert {"compiled", "lean_compiled"} <= impls and not results["provenance"]["skipped"]
+    assert results["provenance"]["device_type"] == "cuda" and results["provenance"]["cuda"]
+    lean = [r for r in results["rows"] if r["impl"] in ("lean", "lean_compiled") and r["dtype"] == "float32"]
+    assert {r["saved_bytes_per_element"] for r in lean} == {4.0}
+    spec = actref.get("silu")
+    merged = fast.bind(spec, {})
+    x = torch.linspace(-20, 20, 4001, device="cuda", requires_grad=True)
+    for impl, fn in fast.implementations(spec, include_compiled=True).items():
+        xr = x.detach().clone().requires_grad_(True)
+        y, yr = fn(x), spec(xr, **merged)
+        torch.testing.assert_close(y, yr, rtol=2e-5, atol=1e-6, msg=impl)
+        (g,) = torch.autograd.grad(y.sum(), x)
+        (gr,) = torch.autograd.grad(yr.sum(), xr)
+        torch.testing.assert_close(g, gr, rtol=2e-5, atol=1e-6, msg=impl)
