@@ -152,6 +152,7 @@ class Activation:
     properties: Properties | None = None
     kinks: tuple[Kink, ...] = ()
     paper: Paper | None = None
+    paper_note: str = ""  # when there is no paper to cite: why, and where the function comes from
     init: Init = Init("kaiming", 2**0.5)
     elementwise: bool = True
     module_factory: Callable[..., torch.nn.Module] | None = None
@@ -178,7 +179,11 @@ class Activation:
         merged = {**self.defaults, **params}
         for key, value in merged.items():
             p = self.params[key]
-            if p.check is not None and not p.check(value):
+            try:
+                ok = p.check is None or bool(p.check(value))
+            except Exception:  # e.g. comparing a string with a number: the value is simply invalid
+                ok = False
+            if not ok:
                 raise ValueError(f"{self.name}: invalid {key}={value!r}; {key} must satisfy {p.valid}.")
         return merged
 

@@ -102,7 +102,11 @@ def test_spec_fields_are_filled_in(spec):
 @by_name
 def test_spec_cites_a_paper(spec):
     paper = spec.paper
-    assert paper is not None, f"{spec.name}: issue 2 §3 asks for the paper (authors, year, title, link)"
+    if paper is None:  # allowed only with an explanation that the page prints instead
+        assert len(spec.paper_note) > 40, (
+            f"{spec.name}: give the paper, or a paper_note saying why there is none"
+        )
+        return
     assert paper.url.startswith("https://"), f"{spec.name}: the paper link {paper.url!r} is not https"
     assert 1900 < paper.year <= 2030 and paper.authors.strip() and paper.title.strip()
 

@@ -279,6 +279,9 @@ _INV_E = float(sympy.exp(-1).evalf(20))
 REGISTRY.add(
     Activation(
         name="xexp_linear",
+        paper_note=(
+            "Proposed by Su Jianlin on his blog Scientific Spaces (kexue.fm); there is no formal paper, and we give no link we could not verify."
+        ),
         title="x·eˣ linear unit (Su Jianlin)",
         family="exponential",
         aliases=("su_jianlin", "max_x_xexp"),

@@ -147,6 +147,9 @@ def tanhshrink_derivative(x: torch.Tensor) -> torch.Tensor:
 REGISTRY.add(
     Activation(
         name="tanhshrink",
+        paper_note=(
+            "No paper introduced it: x − tanh(x) entered the Torch7 library as a smooth shrinkage function, and PyTorch kept it."
+        ),
         title="Tanhshrink",
         family="shrink",
         aliases=("tanh_shrink",),
@@ -206,6 +209,9 @@ def threshold_derivative(x: torch.Tensor, threshold: float = 0.0, value: float =
 REGISTRY.add(
     Activation(
         name="threshold",
+        paper_note=(
+            "No paper introduced this exact form; it generalises the threshold unit of McCulloch and Pitts (1943) and ReLU, and comes from the Torch7 library's nn.Threshold."
+        ),
         title="Threshold",
         family="shrink",
         aliases=("thresholded_linear",),

@@ -132,6 +132,9 @@ def logsigmoid_derivative(x: torch.Tensor) -> torch.Tensor:
 REGISTRY.add(
     Activation(
         name="logsigmoid",
+        paper_note=(
+            "No paper introduced it: log σ(x) is the log-likelihood term of logistic regression, and the function is in torch because losses such as BCE-with-logits need it in a stable form."
+        ),
         title="LogSigmoid",
         family="sigmoid-like",
         aliases=("log_sigmoid", "log-sigmoid"),
