@@ -12,6 +12,7 @@ runs after `warmup` runs (which also absorb torch.compile's compilation).
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import inspect
 import json
@@ -442,6 +443,7 @@ def best_rows(results: dict[str, Any], dtype: str = "float32") -> dict[str, dict
     return out
 
 
+@functools.cache
 def builtin_is_exact(name: str) -> bool:
     """Whether the spec's built-in matches our reference on best()'s probe (so best() may choose it)."""
     try:
