@@ -32,11 +32,11 @@ REGISTRY.add(
             range=(-sympy.oo, sympy.oo), monotonic=True, smoothness="C∞", zero_centred=True
         ),
         paper=Paper(
-            authors="Rumelhart, Hinton, Williams",
-            year=1986,
-            title="Learning representations by back-propagating errors",
-            url="https://doi.org/10.1038/323533a0",
-            venue="Nature 323",
+            authors="Saxe, McClelland, Ganguli",
+            year=2013,
+            title="Exact solutions to the nonlinear dynamics of learning in deep linear neural networks",
+            url="https://arxiv.org/abs/1312.6120",
+            venue="ICLR 2014",
         ),
         init=Init("xavier", 1.0, "a linear layer preserves variance with Glorot's gain of 1"),
         related=("relu", "leaky_relu"),

@@ -221,7 +221,8 @@ REGISTRY.add(
 def hardsigmoid(x: torch.Tensor) -> torch.Tensor:
     # relu6(x + 3) / 6, written as a choice between branches: (x + 3)/6 is exact near x = −3 (x + 3 has no
     # rounding error there) where x/6 + 1/2 would cancel, and the flat branches give gradient 0 at ±3 as
-    # torch does (clamp's gradient would be 1/6 there). NaN fails both tests and stays NaN.
+    # torch does, by construction rather than by relying on clamp's boundary rule. NaN fails both tests
+    # and stays NaN.
     return torch.where(x <= -3, 0.0, torch.where(x >= 3, 1.0, (x + 3) / 6))
 
 
@@ -294,8 +295,8 @@ def _hardtanh_bounds(params) -> None:
 
 
 def hardtanh(x: torch.Tensor, min_val: float = -1.0, max_val: float = 1.0) -> torch.Tensor:
-    # Branches instead of clamp: torch's gradient is 0 at x = min_val and x = max_val (clamp's is 1).
-    # NaN fails both tests and falls through to x.
+    # Branches instead of clamp: the gradient at x = min_val and x = max_val is 0, as in torch, by
+    # construction. NaN fails both tests and falls through to x.
     return torch.where(x <= min_val, min_val, torch.where(x >= max_val, max_val, x))
 
 
