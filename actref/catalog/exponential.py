@@ -280,7 +280,7 @@ REGISTRY.add(
     Activation(
         name="xexp_linear",
         paper_note=(
-            "Proposed by Su Jianlin on his blog Scientific Spaces (kexue.fm); there is no formal paper, and we give no link we could not verify."
+            "Attributed to Su Jianlin's blog Scientific Spaces (kexue.fm); there is no formal paper, and we give no link we could not verify."
         ),
         title="x·eˣ linear unit (Su Jianlin)",
         family="exponential",

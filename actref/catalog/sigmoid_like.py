@@ -53,7 +53,9 @@ REGISTRY.add(
             venue="Nature 323",
         ),
         init=Init(
-            "xavier", 1.0, "Glorot & Bengio (2010) derived their scheme for symmetric saturating units"
+            "xavier",
+            1.0,
+            "Glorot & Bengio (2010) studied sigmoid nets; gain 1 is torch's calculate_gain('sigmoid')",
         ),
         plot_range=(-8.0, 8.0),
         related=("tanh", "hardsigmoid", "logsigmoid", "softmax"),

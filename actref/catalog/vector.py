@@ -60,7 +60,11 @@ REGISTRY.add(
             smoothness="C∞",
             zero_centred=False,
             saturates=("negative", "positive"),
-            notes=("outputs along dim sum to 1", "invariant to adding a constant to every logit"),
+            notes=(
+                "outputs along dim sum to 1",
+                "invariant to adding a constant to every logit",
+                "monotonic here means each output rises with its own logit; it falls as any other logit rises",
+            ),
         ),
         paper=Paper(
             authors="Bridle",
