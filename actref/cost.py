@@ -196,7 +196,10 @@ def activation_hash(spec: actref.Activation) -> str:
     """Hash of a spec's forward and derivative source and its built-in: a row is stale when it changes."""
     h = hashlib.sha256(spec.forward_source().encode())
     if spec.derivative_fn is not None:
-        h.update(inspect.getsource(spec.derivative_fn).encode())
+        try:
+            h.update(inspect.getsource(spec.derivative_fn).encode())
+        except (OSError, TypeError):  # e.g. a functools.partial: fall back to its repr
+            h.update(repr(spec.derivative_fn).encode())
     h.update(repr(spec.builtin_code).encode())
     return h.hexdigest()[:16]
 

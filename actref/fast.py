@@ -251,6 +251,7 @@ def best(
     *,
     device_type: str | None = None,
     results: pathlib.Path | None = None,
+    allow_compiled: bool = True,
     **params: Any,
 ) -> Implementation:
     """The fastest exact implementation of `spec` with `params` bound.
@@ -258,7 +259,8 @@ def best(
     Order of preference: the measured ranking in results/cost.json (cuda) or results/cost_cpu.json (cpu),
     fastest fp32 forward+backward first; without measurements, the built-in, then the lean Function. A built-in
     is only taken if it matches the reference in value (±inf and nan included) and gradient on a probe, since
-    some differ (F.silu(−inf) is nan). Vector-valued specs have no scalar derivative and so no lean Function:
+    some differ (F.silu(−inf) is nan). `allow_compiled=False` skips the torch.compile'd ones (e.g. for code
+    that captures CUDA graphs itself). Vector-valued specs have no scalar derivative and so no lean Function:
     for them best() returns the from-scratch forward, so `module(fast=True)` behaves as `fast=False`.
     """
     import actref
@@ -273,7 +275,11 @@ def best(
             "not elementwise: no lean Function or cost measurement, so the from-scratch forward",
         )
     device_type = device_type or ("cuda" if torch.cuda.is_available() else "cpu")
-    ranking = measured_ranking(spec.name, device_type, results)
+    ranking = [
+        r
+        for r in measured_ranking(spec.name, device_type, results)
+        if allow_compiled or r not in COMPILED_IMPLS
+    ]
     reason = f"fastest exact fp32 fwd+bwd measured on {device_type}"
     if not ranking:
         ranking = ["builtin", "lean"]

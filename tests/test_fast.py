@@ -125,6 +125,12 @@ def test_best_follows_measurements(tmp_path):
     assert fast.best("relu", device_type="cuda", results=path).reason.startswith("no cuda measurements")
 
 
+def test_best_can_refuse_compiled(tmp_path):
+    path = _write_rows(tmp_path / "r.json", "relu", {"compiled": 0.5, "lean_compiled": 0.6, "builtin": 1.0})
+    assert fast.best("relu", device_type="cpu", results=path).impl == "compiled"  # chosen, compiled lazily
+    assert fast.best("relu", device_type="cpu", results=path, allow_compiled=False).impl == "builtin"
+
+
 def test_best_skips_an_inexact_builtin(tmp_path):
     # F.silu(−inf) is nan; the limit is 0, so the fastest measured built-in is not taken.
     path = _write_rows(tmp_path / "r.json", "silu", {"builtin": 1.0, "eager": 5.0, "lean": 3.0})
