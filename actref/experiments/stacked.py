@@ -288,9 +288,11 @@ class StackedTrainer:
         self.offsets = torch.arange(batch_size, device=self.device)
         self.loss_sum = torch.zeros(M, device=self.device)
         self.diverged = torch.zeros(M, dtype=torch.bool, device=self.device)
-        # Fused Adam: one kernel over every tensor; capturable keeps its step count on the GPU for the graph.
-        options = {"fused": True, "capturable": True} if cuda else {}
-        self.optimizer = torch.optim.Adam(model.parameters(), lr=lr, **options)
+        # Fused Adam: one pass over every tensor (on the CPU too, where the foreach version's separate sqrt and
+        # div passes cost as much as the matmuls); capturable keeps its step count on the GPU for the graph.
+        options = {"fused": True, "capturable": True} if cuda else {"fused": True}
+        trainable = [p for p in model.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.Adam(trainable, lr=lr, **options)
         self.graph: torch.cuda.CUDAGraph | None = None
 
     # ------------------------------------------------------------------ data order
