@@ -412,7 +412,9 @@ def activation_page(ctx: Context, name: str, prose_text: str) -> str:
     spec = actref.get(name)
     prose = parse_prose(prose_text, ctx.page_src)
     aliases = ", ".join(f"`{a}`" for a in spec.aliases)
-    meta = f"*Family:* {family_link(spec.family)}" + (f" · *also known as* {aliases}" if aliases else "")
+    from actref.site import family_title
+
+    meta = f"*Family:* {family_title(spec.family)}" + (f" · *also known as* {aliases}" if aliases else "")
     parts = [
         f"# {spec.title}",
         "",
@@ -437,12 +439,6 @@ def activation_page(ctx: Context, name: str, prose_text: str) -> str:
         parts += [f"## {heading}", "", body, ""]
     parts += [code_section(spec), measured_section(ctx, spec), references_section(spec)]
     return "\n".join(parts)
-
-
-def family_link(family: str) -> str:
-    from actref.site import family_title
-
-    return family_title(family)
 
 
 # ---------------------------------------------------------------------------------------------- directives
@@ -507,9 +503,7 @@ def activation_count(ctx: Context) -> str:
 
 def page_list(ctx: Context, folder: str) -> str:
     """Directive: a bullet list linking every page in docs/<folder>/ (except index.md), with its title."""
-    from actref.site import REPO_ROOT
-
-    docs = REPO_ROOT / "docs"
+    docs = ctx.build.docs_dir
     rel = _relative_prefix(ctx.page_src, folder)
     items = []
     for path in sorted((docs / folder).glob("*.md")):

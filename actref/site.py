@@ -113,6 +113,11 @@ class Provenance:
 
 
 # ---------------------------------------------------------------------------------------------- context
+def cache_root_dir(project_root: Path) -> Path:
+    """Where generated files are cached: $ACTREF_CACHE_DIR, or <project>/.cache (gitignored)."""
+    return Path(os.environ.get("ACTREF_CACHE_DIR") or project_root / ".cache")
+
+
 def experiments_mode() -> str:
     """ACTREF_EXPERIMENTS (run, cached or smoke); by default run on a CUDA machine, cached elsewhere."""
     mode = os.environ.get("ACTREF_EXPERIMENTS", "").strip().lower()
@@ -142,8 +147,9 @@ class SiteBuild:
         mode: str | None = None,
     ):
         self.config = config
+        self.docs_dir = Path(config.docs_dir) if config is not None else REPO_ROOT / "docs"
         self.files: Any = None
-        self.cache_dir = Path(cache_dir or REPO_ROOT / ".cache" / "actref")
+        self.cache_dir = Path(cache_dir or cache_root_dir(REPO_ROOT) / "actref")
         self.draw = draw
         self.digest = source_digest()
         self.provenance = Provenance.current()
@@ -449,12 +455,13 @@ class Hooks:
     def on_config(self, config):
         docs_dir = Path(config.docs_dir)
         config.nav = build_nav(docs_dir)
-        self.build = SiteBuild(config, cache_dir=Path(config.config_file_path).parent / ".cache" / "actref")
+        cache_root = cache_root_dir(Path(config.config_file_path).parent)
+        self.build = SiteBuild(config, cache_dir=cache_root / "actref")
         # mkdocs-jupyter caches executed notebooks by notebook content only; key its cache by actref's source
         # too, so a change to actref re-executes (and re-tests) the notebooks.
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is not None:
-            base = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter"
+            base = cache_root / "mkdocs-jupyter"
             current = base / self.build.digest[:16]
             if base.is_dir():
                 for old in base.iterdir():
@@ -487,9 +494,14 @@ class Hooks:
         try:
             return render_markdown(self.build, page.file.src_uri, markdown)
         except Exception as e:
+            import traceback
+
             from mkdocs.exceptions import PluginError
 
-            raise PluginError(f"actref could not build {page.file.src_uri}: {type(e).__name__}: {e}") from e
+            where = "".join(traceback.format_exception(e)[-12:])
+            raise PluginError(
+                f"actref could not build {page.file.src_uri}: {type(e).__name__}: {e}\n{where}"
+            ) from e
 
     def on_post_page(self, output, page, config):
         output = strip_remote_loads(output)

@@ -1,0 +1,189 @@
+"""The site build: strict with zero warnings, offline-complete, and its content-hash cache."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from actref import site
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_build_has_zero_warnings(built_site):
+    warnings = [ln for ln in built_site.log.splitlines() if re.match(r"^(WARNING|ERROR)\b", ln)]
+    assert warnings == []
+
+
+def test_vendor_assets_are_copied_not_committed(built_site):
+    vendor = built_site.site_dir / "assets" / "vendor"
+    for rel in (
+        "katex/katex.min.js",
+        "katex/katex.min.css",
+        "katex/contrib/auto-render.min.js",
+        "tablesort/tablesort.min.js",
+        "tablesort/sorts/tablesort.number.min.js",
+    ):
+        assert (vendor / rel).is_file(), rel
+    assert list((vendor / "katex" / "fonts").glob("*.woff2"))
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True
+    ).stdout.split()
+    assert not [t for t in tracked if t.startswith(("node_modules/", "site/", ".cache/", "docs/generated"))]
+
+
+def test_no_page_loads_anything_from_outside_the_site(built_site):
+    offenders = {}
+    for page in built_site.site_dir.rglob("*.html"):
+        if remote := site.find_remote_loads(page.read_text(encoding="utf-8")):
+            offenders[str(page.relative_to(built_site.site_dir))] = remote
+    assert offenders == {}
+    css = "\n".join(p.read_text(encoding="utf-8") for p in built_site.site_dir.rglob("*.css"))
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", css), "a stylesheet loads a remote url()"
+
+
+def test_notebook_is_rendered_and_executed(built_site):
+    html = (built_site.site_dir / "notebooks" / "plot_any_activation" / "index.html").read_text()
+    assert "max |autograd - closed form|" in html  # the printed output of an executed cell
+    assert "data:image/png;base64" in html  # the figure the notebook drew
+
+
+def test_remote_loads_are_detected():
+    assert site.find_remote_loads('<script src="https://cdn.example/x.js"></script>')
+    assert site.find_remote_loads('<link rel="stylesheet" href="//fonts.example/a.css">')
+    assert not site.find_remote_loads(
+        '<a href="https://arxiv.org/abs/1">paper</a><script src="a.js"></script>'
+    )
+    stripped = site.strip_remote_loads('<script src="https://cdnjs.cloudflare.com/m.js"> </script><p>x</p>')
+    assert stripped == "<p>x</p>"
+
+
+# ---------------------------------------------------------------------------------------------- the cache
+def test_asset_key_changes_with_inputs_and_source():
+    base = site.asset_key("figures/relu.svg", {"range": [-5, 5]}, "digest-a")
+    assert base == site.asset_key("figures/relu.svg", {"range": [-5, 5]}, "digest-a")
+    assert base != site.asset_key("figures/relu.svg", {"range": [-5, 6]}, "digest-a")
+    assert base != site.asset_key("figures/relu.svg", {"range": [-5, 5]}, "digest-b")
+    assert base != site.asset_key("figures/gelu.svg", {"range": [-5, 5]}, "digest-a")
+    # Dict and set ordering do not matter; tuple keys are allowed.
+    assert site.asset_key("a", {(1, 2): {"b", "a"}, "x": 1}, "d") == site.asset_key(
+        "a", {"x": 1, (1, 2): {"a", "b"}}, "d"
+    )
+
+
+def test_source_digest_covers_implementations_and_figure_code(tmp_path):
+    covered = {p.relative_to(site.ACTREF_DIR).as_posix() for p in site.source_files()}
+    assert {"figures.py", "site.py", "pages.py", "catalog/relu_like.py", "registry.py"} <= covered
+    package = tmp_path / "pkg"
+    (package / "catalog").mkdir(parents=True)
+    impl = package / "catalog" / "relu_like.py"
+    impl.write_text("def relu(x):\n    return x.clamp(min=0)\n")
+    before = site.source_digest(package)
+    assert site.source_digest(package) == before
+    impl.write_text("def relu(x):\n    return torch.where(x <= 0, 0.0, x)\n")  # an implementation change
+    assert site.source_digest(package) != before
+
+
+def test_warm_asset_is_not_redrawn_and_a_source_change_redraws(tmp_path):
+    build = site.SiteBuild(None, cache_dir=tmp_path, mode="cached")
+    calls = []
+
+    def make(path: Path) -> None:
+        calls.append(path)
+        path.write_text("<svg/>")
+
+    ctx = build.context("activations/relu.md")
+    assert ctx.asset("figures/relu.svg", {"n": 1}, make) == "../generated/figures/relu.svg"
+    assert ctx.asset("figures/relu.svg", {"n": 1}, make) == "../generated/figures/relu.svg"
+    assert len(calls) == 1 and build.drawn == ["figures/relu.svg"] and build.reused == ["figures/relu.svg"]
+    build.digest = "a changed implementation"
+    ctx.asset("figures/relu.svg", {"n": 1}, make)
+    assert len(calls) == 2
+    assert (
+        site.Context(build, "index.md").asset("figures/relu.svg", {"n": 1}, make)
+        == "generated/figures/relu.svg"
+    )
+    assert len(calls) == 2
+    computed = []
+    assert ctx.cached("table", {"k": 1}, lambda: computed.append(1) or {"a": [1.5]}) == {"a": [1.5]}
+    assert ctx.cached("table", {"k": 1}, lambda: computed.append(1) or {"a": [1.5]}) == {"a": [1.5]}
+    assert computed == [1]
+
+
+def test_warm_build_redraws_nothing(built_site, mkdocs_env):
+    # The session build ran with a warm or cold cache; a second build must draw nothing at all.
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--site-dir",
+            str(built_site.site_dir) + "-warm",
+        ],
+        cwd=REPO_ROOT,
+        env=mkdocs_env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    m = re.search(r"actref: (\d+) generated files drawn, (\d+) reused", done.stdout + done.stderr)
+    assert m is not None and m.group(1) == "0" and int(m.group(2)) > 0
+
+
+# ---------------------------------------------------------------------------------------------- contract
+def _docs(tmp_path: Path, names: list[str]) -> Path:
+    (tmp_path / "activations").mkdir(parents=True)
+    for n in names:
+        (tmp_path / "activations" / f"{n}.md").write_text("Summary.\n\n## Pros\n\n- a\n\n## Cons\n\n- b\n")
+    return tmp_path
+
+
+def test_a_missing_or_orphan_page_fails_the_build(tmp_path):
+    import actref
+
+    names = actref.names()
+    site.check_pages(_docs(tmp_path / "ok", names))
+    with pytest.raises(site.PageError, match=f"no page for registry activation.*{names[0]}"):
+        site.check_pages(_docs(tmp_path / "missing", names[1:]))
+    with pytest.raises(site.PageError, match=r"activations/not_an_activation\.md"):
+        site.check_pages(_docs(tmp_path / "orphan", [*names, "not_an_activation"]))
+
+
+@pytest.mark.parametrize(
+    ("prose", "message"),
+    [
+        ("Summary.\n\n## Pros\n\n- a\n", "no '## Cons'"),
+        ("## Pros\n\n- a\n\n## Cons\n\n- b\n", "no summary"),
+        ("Summary.\n\n## Cons\n\n- b\n\n## Pros\n\n- a\n", "Pros' must come before"),
+        (
+            "Summary.\n\n## Pros\n\n- a\n\n## Cons\n\n- b\n\n## Definition\n\nf = x\n",
+            "generated from the registry",
+        ),
+        ("# Title\n\nSummary.\n\n## Pros\n\n- a\n\n## Cons\n\n- b\n", "remove the '# ' title"),
+    ],
+)
+def test_prose_that_breaks_the_contract_fails(prose, message):
+    from actref import pages
+
+    with pytest.raises(site.PageError, match=message):
+        pages.parse_prose(prose, "activations/relu.md")
+
+
+def test_directives_expand_outside_code_fences_only():
+    build = site.SiteBuild(None, draw=False, mode="cached")
+    ctx = build.context("index.md")
+    text = "a\n<!-- actref:pages.activation_count -->\n```\n<!-- actref:pages.activation_count -->\n```\n"
+    import actref
+
+    assert site.expand_directives(text, ctx).split("\n")[1] == str(len(actref.names()))
+    assert "<!-- actref:pages.activation_count -->" in site.expand_directives(text, ctx)
+    with pytest.raises(AttributeError, match="no function 'nope'"):
+        site.expand_directives("<!-- actref:pages.nope -->", ctx)
