@@ -97,10 +97,19 @@ def linear_collapse(ctx) -> str:
     acts = ["identity", "tanh", "relu"]
     x, y = _spirals(800)
     xt, yt = _spirals(800, seed=1)
-    models = {a: _train_classifier(a, x, y) for a in acts}
-    acc = {a: (models[a](xt).argmax(1) == yt).float().mean().item() for a in acts}
+    models: dict[str, torch.nn.Module] = {}
+
+    def accuracies() -> dict[str, float]:
+        for a in acts:
+            models[a] = _train_classifier(a, x, y)
+        return {a: (models[a](xt).argmax(1) == yt).float().mean().item() for a in acts}
+
+    acc = ctx.cached("linear_collapse", {"acts": acts}, accuracies)
 
     def make(path: Path) -> None:
+        for a in acts:  # the accuracies may come from the cache while the figure is redrawn
+            if a not in models:
+                models[a] = _train_classifier(a, x, y)
         plt = _plt()
         fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
         grid = torch.stack(
@@ -147,7 +156,11 @@ GRADIENT_CASES = (
 def gradient_flow(ctx, depth: str = "30") -> str:
     """Per-layer gradient norms at initialisation, for saturating and non-saturating units."""
     depth_n = int(depth)
-    norms = {label: _layer_grad_norms(actref.get(a), depth_n, 128, s) for a, s, label in GRADIENT_CASES}
+    norms = ctx.cached(
+        f"gradient_flow_{depth_n}",
+        {"cases": GRADIENT_CASES},
+        lambda: {label: _layer_grad_norms(actref.get(a), depth_n, 128, s) for a, s, label in GRADIENT_CASES},
+    )
 
     def make(path: Path) -> None:
         plt = _plt()
@@ -196,7 +209,11 @@ def activation_variance(ctx, depth: str = "64") -> str:
     """Variance of pre-activations through depth, each activation with the init its spec recommends."""
     depth_n = int(depth)
     names = [n for n in VARIANCE_CASES if n in actref.names()]
-    moments = {n: _forward_moments(actref.get(n), depth_n) for n in names}
+    moments = ctx.cached(
+        f"activation_variance_{depth_n}",
+        {"names": names},
+        lambda: {n: _forward_moments(actref.get(n), depth_n) for n in names},
+    )
 
     def make(path: Path) -> None:
         plt = _plt()
@@ -226,7 +243,12 @@ def selu_fixed_point(ctx) -> str:
     """SELU with LeCun init pulls badly scaled inputs back to mean 0, variance 1."""
     spec = actref.get("selu")
     starts = [(0.0, 1.0), (1.0, 2.0), (-0.5, 0.3), (0.5, 3.0)]
-    runs = {s: _forward_moments(spec, 32, width=512, mean0=s[0], std0=s[1]) for s in starts}
+    computed = ctx.cached(
+        "selu_fixed_point",
+        {"starts": starts},
+        lambda: [_forward_moments(spec, 32, width=512, mean0=m0, std0=s0) for m0, s0 in starts],
+    )
+    runs = dict(zip(starts, computed, strict=True))
 
     def make(path: Path) -> None:
         plt = _plt()
@@ -292,7 +314,11 @@ DYING_LRS = (0.001, 0.003, 0.01, 0.03, 0.1)
 def dying_relu(ctx) -> str:
     """Never-active unit fraction after training at several learning rates, ReLU against its variants."""
     acts = [a for a in ("relu", "leaky_relu", "elu") if a in actref.names()]
-    runs = {a: [_dead_fraction_after_training(a, lr) for lr in DYING_LRS] for a in acts}
+    runs = ctx.cached(
+        "dying_relu",
+        {"acts": acts, "lrs": DYING_LRS},
+        lambda: {a: [_dead_fraction_after_training(a, lr) for lr in DYING_LRS] for a in acts},
+    )
 
     def make(path: Path) -> None:
         plt = _plt()

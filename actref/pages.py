@@ -140,6 +140,8 @@ def smoothness_text(spec: Activation, latex: bool) -> str:
 
 def saturation_text(spec: Activation) -> str:
     sides = spec.properties.saturates if spec.properties else ()
+    if sides and not spec.elementwise and any("gate b" in note for note in spec.properties.notes):
+        return "as the gate b → −∞"  # GLU family: the gate half saturates, not the input as a whole
     if set(sides) == {"negative", "positive"}:
         return "both sides"
     if sides:
@@ -389,7 +391,7 @@ def references_section(spec: Activation) -> str:
         venue = f", {p.venue}" if p.venue else ""
         lines.append(f"- {p.authors} ({p.year}). [*{p.title}*]({p.url}){venue}.")
     else:
-        lines.append("- No single paper introduced it.")
+        lines.append(f"- No paper to cite: {spec.paper_note or 'no single paper introduced it.'}")
     related = []
     for other in spec.related:
         try:
