@@ -140,3 +140,13 @@ def test_snippet_runs_and_asserts(path):
         [sys.executable, str(path)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+# ---------------------------------------------------------------------------------------------- README
+@pytest.mark.parametrize(
+    "block",
+    [b for b in extract_from_file(REPO_ROOT / "README.md") if b.syntax == "python"],
+    ids=lambda b: f"README.md:{b.lineno}",
+)
+def test_readme_python_fence_runs(block):
+    _run(block.code, f"README.md:{block.lineno}")
