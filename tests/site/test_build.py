@@ -18,6 +18,11 @@ def test_build_has_zero_warnings(built_site):
     assert warnings == []
 
 
+def test_build_code_is_not_published(built_site):
+    # docs/hooks.py lives in docs/ but is build code; nothing Python belongs in the built site.
+    assert sorted(p.relative_to(built_site.site_dir).as_posix() for p in built_site.site_dir.rglob("*.py")) == []
+
+
 def test_vendor_assets_are_copied_not_committed(built_site):
     vendor = built_site.site_dir / "assets" / "vendor"
     for rel in (
