@@ -259,6 +259,7 @@ class Context:
 DIRECTIVE = re.compile(
     r"^[ \t]*<!--\s*actref:(?P<target>[A-Za-z_][\w.]*)(?P<args>(?:\s+[^\s>]+)*)\s*-->[ \t]*$"
 )
+INLINE_DIRECTIVE = re.compile(r"<!--\s*actref:(?P<target>[A-Za-z_][\w.]*)(?P<args>(?:\s+[^\s>]+)*)\s*-->")
 FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
@@ -282,7 +283,10 @@ def call_directive(ctx: Context, target: str, args: list[str]) -> str:
 
 
 def expand_directives(markdown: str, ctx: Context) -> str:
-    """Replace every `<!-- actref:MODULE.FUNC args -->` line (outside code fences) with its markdown."""
+    """Replace every `<!-- actref:MODULE.FUNC args -->` (outside code fences) with its markdown.
+
+    A directive alone on its line may return blocks; one inside a sentence must return a single line.
+    """
     out: list[str] = []
     fence: str | None = None
     for line in markdown.split("\n"):
@@ -292,9 +296,20 @@ def expand_directives(markdown: str, ctx: Context) -> str:
         d = DIRECTIVE.match(line) if fence is None else None
         if d:
             out.append(call_directive(ctx, d.group("target"), d.group("args").split()))
+        elif fence is None and INLINE_DIRECTIVE.search(line):
+            out.append(INLINE_DIRECTIVE.sub(lambda m: _inline(ctx, m), line))
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def _inline(ctx: Context, m: re.Match) -> str:
+    text = call_directive(ctx, m.group("target"), m.group("args").split()).strip()
+    if "\n" in text:
+        raise ValueError(
+            f"{ctx.page_src}: inline directive actref:{m.group('target')} returned several lines."
+        )
+    return text
 
 
 # ---------------------------------------------------------------------------------------------- pages

@@ -20,7 +20,9 @@ def test_build_has_zero_warnings(built_site):
 
 def test_build_code_is_not_published(built_site):
     # docs/hooks.py lives in docs/ but is build code; nothing Python belongs in the built site.
-    assert sorted(p.relative_to(built_site.site_dir).as_posix() for p in built_site.site_dir.rglob("*.py")) == []
+    assert (
+        sorted(p.relative_to(built_site.site_dir).as_posix() for p in built_site.site_dir.rglob("*.py")) == []
+    )
 
 
 def test_vendor_assets_are_copied_not_committed(built_site):
@@ -192,3 +194,22 @@ def test_directives_expand_outside_code_fences_only():
     assert "<!-- actref:pages.activation_count -->" in site.expand_directives(text, ctx)
     with pytest.raises(AttributeError, match="no function 'nope'"):
         site.expand_directives("<!-- actref:pages.nope -->", ctx)
+
+
+def test_inline_directive_expands_inside_a_sentence():
+    import actref
+
+    build = site.SiteBuild(None, draw=False, mode="cached")
+    ctx = build.context("index.md")
+    out = site.expand_directives("It covers <!-- actref:pages.activation_count --> activations.", ctx)
+    assert out == f"It covers {len(actref.names())} activations."
+
+
+def test_home_page_states_the_activation_count(built_site):
+    import actref
+
+    html = (built_site.site_dir / "index.html").read_text()
+    assert (
+        f"It covers\n{len(actref.names())} activations" in html
+        or f"It covers {len(actref.names())} activations" in html
+    )
