@@ -187,18 +187,23 @@ def gradient_flow(ctx, depth: str = "30") -> str:
 # ---------------------------------------------------------------------------------------------- variance
 
 
-def _forward_moments(spec, depth: int, width: int = 256, batch: int = 1024, mean0=0.0, std0=1.0):
-    """Mean and variance of the pre-activations at each layer of a freshly initialised deep MLP."""
+def _forward_moments(spec, depth: int, width: int = 256, batch: int = 1024, mean0=0.0, std0=1.0, post=False):
+    """Mean and variance at each layer of a freshly initialised deep MLP.
+
+    post=False: of the pre-activations W·h, one entry per layer. post=True: of the activations f(W·h), with
+    the input's moments first (layer 0).
+    """
     ws = _deep_mlp(spec, depth, width)
     g = torch.Generator().manual_seed(2)
     h = mean0 + std0 * torch.randn(batch, width, dtype=torch.float64, generator=g)
-    means, variances = [], []
+    means, variances = ([h.mean().item()], [h.var().item()]) if post else ([], [])
     with torch.no_grad():
         for w in ws:
             z = h @ w.T
-            means.append(z.mean().item())
-            variances.append(z.var().item())
             h = spec(z)
+            watched = h if post else z
+            means.append(watched.mean().item())
+            variances.append(watched.var().item())
     return means, variances
 
 
@@ -246,7 +251,7 @@ def selu_fixed_point(ctx) -> str:
     computed = ctx.cached(
         "selu_fixed_point",
         {"starts": starts},
-        lambda: [_forward_moments(spec, 32, width=512, mean0=m0, std0=s0) for m0, s0 in starts],
+        lambda: [_forward_moments(spec, 32, width=512, mean0=m0, std0=s0, post=True) for m0, s0 in starts],
     )
     runs = dict(zip(starts, computed, strict=True))
 
@@ -256,18 +261,22 @@ def selu_fixed_point(ctx) -> str:
         for (m0, s0), (m, v) in runs.items():
             a1.plot(m, label=f"input mean {m0}, std {s0}")
             a2.plot(v)
-        a1.set_xlabel("layer")
-        a1.set_ylabel("mean of pre-activation")
-        a2.set_xlabel("layer")
-        a2.set_ylabel("variance of pre-activation")
-        a1.legend(fontsize=7, frameon=False, labelcolor="#888888")
+        a1.set_xlabel("layer (0 = input)")
+        a1.set_ylabel("mean of activations")
+        a2.set_xlabel("layer (0 = input)")
+        a2.set_ylabel("variance of activations")
+        a1.legend(fontsize=8, framealpha=0.85, labelcolor="#555555")
         for a in (a1, a2):
             _style(a)
         _save(fig, path)
 
     fig = _figure(ctx, "selu_fixed_point", {"runs": runs}, make, "SELU moments through depth")
     rows = [[f"{m0}, {s0}", f"{m[-1]:+.3f}", f"{v[-1]:.3f}"] for (m0, s0), (m, v) in runs.items()]
-    return fig + "\n\n" + _table(["input mean, std", "mean at layer 32", "variance at layer 32"], rows)
+    return (
+        fig
+        + "\n\n"
+        + _table(["input mean, std", "activation mean at layer 32", "activation variance at layer 32"], rows)
+    )
 
 
 # ---------------------------------------------------------------------------------------------- dying ReLU
