@@ -7,6 +7,7 @@ torch built-in is overlaid dashed. Curves are split at declared kinks, so no lin
 
 from __future__ import annotations
 
+import io
 import itertools
 from pathlib import Path
 
@@ -21,6 +22,17 @@ EXTRA_COLOURS = ("#3d85c6", "#e69138", "#6aa84f", "#a64d79")
 BUILTIN_COLOUR = "#8a8a8a"  # mid grey: visible on white and on slate
 TEXT_COLOUR = "#8a8a8a"
 POINTS = 400
+# Legend backgrounds: Material's page background on each palette (default: white; slate: hsl(232, 15%, 14%)).
+# The SVG carries both; a prefers-color-scheme rule picks one. Browsers resolve that query for an <img> from the
+# embedding element's color-scheme, which Material sets to dark on its slate palette.
+LEGEND_LIGHT = "#ffffff"
+LEGEND_DARK = "#1e2029"
+LEGEND_ALPHA = 0.85
+LEGEND_GID = "actref-legend-frame"
+# Drawing order: f′ beneath f (where they coincide, e.g. relu's flat part, f′ shows as an orange rim around the
+# blue f), the dashed built-in above both, kink markers on top.
+Z_DERIVATIVE, Z_VALUE, Z_BUILTIN, Z_MARKER = 2.0, 2.5, 3.0, 4.0
+F_WIDTH, D_WIDTH = 2.2, 3.6
 
 GLU_NAMES = ("glu", "reglu", "geglu", "swiglu")
 
@@ -83,8 +95,33 @@ def _style(ax) -> None:
         ax.spines[side].set_visible(False)
 
 
+def _legend(ax) -> None:
+    """A legend on a background matching the page (light or dark), so grid lines don't run through its text."""
+    legend = ax.legend(
+        loc="best",
+        fontsize=9,
+        frameon=True,
+        framealpha=LEGEND_ALPHA,
+        facecolor=LEGEND_LIGHT,
+        edgecolor="none",
+    )
+    legend.set_zorder(Z_MARKER + 1)
+    legend.legendPatch.set_gid(LEGEND_GID)
+
+
+_DARK_LEGEND_CSS = (
+    f'<style type="text/css">@media (prefers-color-scheme: dark) {{ '
+    f"#{LEGEND_GID} path {{ fill: {LEGEND_DARK} !important; }} }}</style>"
+)
+
+
 def _save(fig, path: Path) -> None:
-    fig.savefig(path, format="svg", transparent=True, metadata={"Date": None, "Creator": "actref.figures"})
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None, "Creator": "actref.figures"})
+    svg = buffer.getvalue()
+    if f'id="{LEGEND_GID}"' in svg:
+        svg = svg.replace("</defs>", _DARK_LEGEND_CSS + "\n </defs>", 1)
+    Path(path).write_text(svg, encoding="utf-8")
 
 
 def _value_and_grad(fn, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -137,46 +174,65 @@ def activation_figure(spec: Activation, path: Path) -> None:
 
     for i, t in enumerate(_segments(lo, hi, kinks)):
         y, dy = _value_and_grad(ours, t)
-        ax.plot(t, y, color=F_COLOUR, linewidth=2.4, label="f(x)" if i == 0 else None)
-        ax.plot(t, dy, color=D_COLOUR, linewidth=2.4, label="f′(x) (autograd)" if i == 0 else None)
+        first = i == 0
+        ax.plot(t, y, color=F_COLOUR, linewidth=F_WIDTH, zorder=Z_VALUE, label="f(x)" if first else None)
+        ax.plot(
+            t,
+            dy,
+            color=D_COLOUR,
+            linewidth=D_WIDTH,
+            zorder=Z_DERIVATIVE,
+            label="f′(x) (autograd)" if first else None,
+        )
         if spec.builtin is not None:
             by, bdy = _value_and_grad(builtin, t)
-            ax.plot(
-                t,
-                by,
-                color=BUILTIN_COLOUR,
-                linewidth=1.1,
-                linestyle=(0, (4, 3)),
-                label="torch built-in" if i == 0 else None,
-            )
-            ax.plot(t, bdy, color=BUILTIN_COLOUR, linewidth=1.1, linestyle=(0, (4, 3)))
-    # At each kink: the value there (filled), open circles for one-sided limits that differ from it, and
-    # the subgradient autograd returns at exactly the kink.
+            _plot_builtin(ax, t, by, label="torch built-in" if first else None)
+            _plot_builtin(ax, t, bdy)
     for k in kinks:
         at = torch.tensor([k], dtype=torch.float64)
-        y, dy = _value_and_grad(ours, at)
-        side = torch.tensor([k, k], dtype=torch.float64)
-        side[0], side[1] = torch.nextafter(at, at - 1), torch.nextafter(at, at + 1)
-        ys, dys = _value_and_grad(ours, side)
-        for values, at_value, colour in ((ys, y, F_COLOUR), (dys, dy, D_COLOUR)):
-            for v in values:
-                if abs(float(v) - float(at_value)) > 1e-6 * (1 + abs(float(v))):
-                    ax.plot(
-                        [k],
-                        [float(v)],
-                        "o",
-                        markersize=5.5,
-                        markerfacecolor="none",
-                        markeredgecolor=colour,
-                        markeredgewidth=1.4,
-                    )
-            ax.plot([k], [float(at_value)], "o", markersize=5, color=colour)
+        _mark_jump(ax, ours, k, *_value_and_grad(ours, at), F_COLOUR, D_COLOUR)
     if kinks:
-        ax.plot([], [], "o", color=TEXT_COLOUR, markersize=5, label="value at a kink (autograd's choice)")
+        _kink_legend_entry(ax)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("x")
-    ax.legend(loc="best", fontsize=9)
+    _legend(ax)
     _save(fig, path)
+
+
+def _plot_builtin(ax, t, y, label: str | None = None) -> None:
+    ax.plot(t, y, color=BUILTIN_COLOUR, linewidth=1.1, linestyle=(0, (4, 3)), zorder=Z_BUILTIN, label=label)
+
+
+def _kink_legend_entry(ax) -> None:
+    ax.plot([], [], "o", color=TEXT_COLOUR, markersize=5, label="value at a kink (autograd's choice)")
+
+
+def _mark_jump(ax, fn, k: float, y_at, dy_at, f_colour: str, d_colour: str) -> None:
+    """At a kink `k`: filled dots for f and f′ there (`y_at`, `dy_at`: what autograd returns at exactly `k`),
+    open circles for one-sided limits that differ from them. f′'s markers are larger and beneath f's, so a
+    shared point shows as a blue dot in an orange ring."""
+    side = torch.tensor([k, k], dtype=torch.float64)
+    side[0] = torch.nextafter(side[0], torch.tensor(-torch.inf, dtype=torch.float64))
+    side[1] = torch.nextafter(side[1], torch.tensor(torch.inf, dtype=torch.float64))
+    ys, dys = _value_and_grad(fn, side)
+    for values, at_value, colour, size, z in (
+        (dys, dy_at, d_colour, 8.0, Z_MARKER),
+        (ys, y_at, f_colour, 5.0, Z_MARKER + 0.2),
+    ):
+        at_value = float(at_value.reshape(-1)[0]) if torch.is_tensor(at_value) else float(at_value)
+        for v in values.tolist():
+            if abs(v - at_value) > 1e-6 * (1 + abs(v)):
+                ax.plot(
+                    [k],
+                    [v],
+                    "o",
+                    markersize=size + 0.5,
+                    markerfacecolor="none",
+                    markeredgecolor=colour,
+                    markeredgewidth=1.4,
+                    zorder=z + 0.1,
+                )
+        ax.plot([k], [at_value], "o", markersize=size, color=colour, markeredgewidth=0, zorder=z)
 
 
 # ---------------------------------------------------------------------------------------------- vector-valued
@@ -207,22 +263,29 @@ def _softmax_figure(spec: Activation, path: Path) -> None:
     out = out.detach()
     symbol = "log s" if spec.name == "log_softmax" else "s"
     for i in range(3):
-        ax.plot(t, out[:, i], color=EXTRA_COLOURS[[0, 2, 3][i]], linewidth=2.4, label=f"{symbol}{'₁₂₃'[i]}")
-    ax.plot(t, d11[:, 0], color=D_COLOUR, linewidth=2.4, label=f"∂{symbol}₁/∂x₁ (autograd)")
+        ax.plot(
+            t,
+            out[:, i],
+            color=EXTRA_COLOURS[[0, 2, 3][i]],
+            linewidth=F_WIDTH,
+            zorder=Z_VALUE,
+            label=f"{symbol}{'₁₂₃'[i]}",
+        )
+    ax.plot(
+        t,
+        d11[:, 0],
+        color=D_COLOUR,
+        linewidth=D_WIDTH,
+        zorder=Z_DERIVATIVE,
+        label=f"∂{symbol}₁/∂x₁ (autograd)",
+    )
     if spec.builtin is not None:
         b = spec.builtin(logits, **spec.defaults)
         for i in range(3):
-            ax.plot(
-                t,
-                b[:, i],
-                color=BUILTIN_COLOUR,
-                linewidth=1.1,
-                linestyle=(0, (4, 3)),
-                label="torch built-in" if i == 0 else None,
-            )
+            _plot_builtin(ax, t, b[:, i], label="torch built-in" if i == 0 else None)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("x₁   (x₂ = 0, x₃ = 1)")
-    ax.legend(loc="best", fontsize=9)
+    _legend(ax)
     _save(fig, path)
 
 
@@ -249,10 +312,29 @@ def _glu_figure(spec: Activation, path: Path) -> None:
         interpolation="bilinear",
     )
     levels = torch.linspace(-limit, limit, 11)[1:-1].tolist()
-    ax.contour(A, B, z, levels=levels, colors=[TEXT_COLOUR], linewidths=0.9)
+    # actref's contours faint and thin; the built-in's (same levels) dashed grey and bolder on top, so the dashes
+    # read as grey on every part of the colour map and the faint line shows through their gaps where both agree.
+    ax.contour(
+        A.numpy(),
+        B.numpy(),
+        z.numpy(),
+        levels=levels,
+        colors=[TEXT_COLOUR],
+        linewidths=0.5,
+        alpha=0.6,
+        linestyles="solid",
+    )
     if spec.builtin is not None:
         bz = spec.builtin(ab, **spec.defaults)[..., 0]
-        ax.contour(A, B, bz, levels=levels, colors=["#202020"], linewidths=0.8, linestyles="dashed")
+        ax.contour(
+            A.numpy(),
+            B.numpy(),
+            bz.numpy(),
+            levels=levels,
+            colors=[BUILTIN_COLOUR],
+            linewidths=1.4,
+            linestyles=[(0, (4, 3))],
+        )
     cbar = fig.colorbar(image, ax=ax)
     cbar.set_label("f(a, b)")
     ax.set_xlabel("a (value half)")
@@ -263,28 +345,80 @@ def _glu_figure(spec: Activation, path: Path) -> None:
 def _maxout_figure(spec: Activation, path: Path) -> None:
     k = int(spec.defaults.get("k", 2))
     lo, hi = spec.plot_range
-    t = torch.linspace(lo, hi, POINTS, dtype=torch.float64)
     slopes = torch.linspace(-1.0, 1.5, k, dtype=torch.float64)
     offsets = torch.linspace(0.5, -0.5, k, dtype=torch.float64)
 
     def pieces(s):
         return s[:, None] * slopes + offsets  # k features per input: the pieces maxout takes the max over
 
+    def ours(s):
+        return spec(pieces(s), **spec.defaults)[:, 0]
+
+    # Ties: where two pieces cross and no other piece lies above them, the max has a kink.
+    ties = []
+    for i, j in itertools.combinations(range(k), 2):
+        if slopes[i] != slopes[j]:
+            c = float((offsets[i] - offsets[j]) / (slopes[j] - slopes[i]))
+            top = pieces(torch.tensor([c], dtype=torch.float64))[0]
+            if lo < c < hi and float(top.max() - top[i]) <= 1e-12 * (1 + abs(float(top[i]))):
+                ties.append(c)
+    ties = sorted(set(ties))
+
     fig = _new_figure()
     ax = fig.add_subplot()
     _style(ax)
+    t = torch.linspace(lo, hi, POINTS, dtype=torch.float64)
     p = pieces(t)
     for i in range(k):
         ax.plot(t, p[:, i], color=TEXT_COLOUR, linewidth=0.9, alpha=0.8, label="pieces" if i == 0 else None)
-    y, dy = _value_and_grad(lambda s: spec(pieces(s), **spec.defaults)[:, 0], t)
-    ax.plot(t, y, color=F_COLOUR, linewidth=2.4, label=f"maxout (k = {k})")
-    ax.plot(t, dy, color=D_COLOUR, linewidth=2.4, label="d/dt (autograd)")
-    if spec.builtin is not None:
-        by = spec.builtin(p, **spec.defaults)[:, 0]
-        ax.plot(t, by, color=BUILTIN_COLOUR, linewidth=1.1, linestyle=(0, (4, 3)), label="torch built-in")
+    for n, seg in enumerate(_segments(lo, hi, ties)):
+        first = n == 0
+        y, dy = _value_and_grad(ours, seg)
+        ax.plot(
+            seg,
+            y,
+            color=F_COLOUR,
+            linewidth=F_WIDTH,
+            zorder=Z_VALUE,
+            label=f"maxout (k = {k})" if first else None,
+        )
+        ax.plot(
+            seg,
+            dy,
+            color=D_COLOUR,
+            linewidth=D_WIDTH,
+            zorder=Z_DERIVATIVE,
+            label="d/dt (autograd)" if first else None,
+        )
+        if spec.builtin is not None:
+            _plot_builtin(
+                ax,
+                seg,
+                spec.builtin(pieces(seg), **spec.defaults)[:, 0],
+                label="torch built-in" if first else None,
+            )
+    for c in ties:
+        # Rounding in pieces(c) rarely makes the tied pieces exactly equal, so build the exact tie: the tied
+        # pieces set to the same value. amax then gives each of the m tied inputs gradient 1/m; d/dt follows
+        # by the chain rule, Σᵢ gradᵢ · slopeᵢ.
+        row = pieces(torch.tensor([c], dtype=torch.float64))[0]
+        tied = (row.max() - row).abs() <= 1e-12 * (1 + float(row.abs().max()))
+        exact = torch.where(tied, row.max(), row)[None, :].requires_grad_(True)
+        y_at = spec(exact, **spec.defaults)[0, 0]
+        (g,) = torch.autograd.grad(y_at, exact)
+        _mark_jump(ax, ours, c, y_at.detach(), (g[0] * slopes).sum(), F_COLOUR, D_COLOUR)
+    if ties:
+        ax.plot(
+            [],
+            [],
+            "o",
+            color=TEXT_COLOUR,
+            markersize=5,
+            label="value at a tie (autograd: 1/m to each of m tied)",
+        )
     ax.set_xlim(lo, hi)
     ax.set_xlabel("t (each piece is a linear function of t)")
-    ax.legend(loc="best", fontsize=9)
+    _legend(ax)
     _save(fig, path)
 
 
@@ -301,26 +435,23 @@ def _crelu_figure(spec: Activation, path: Path) -> None:
         ):
             y, dy = _value_and_grad(lambda s, half=half: spec(s[:, None], **spec.defaults)[:, half], t)
             first = seg_index == 0
-            ax.plot(t, y, color=colour, linewidth=2.4, label=label if first else None)
+            # Each derivative is a wide pale band beneath its half (same colour), so where a half and its
+            # derivative are both 0 the flat line shows a halo instead of one hiding the other.
+            ax.plot(t, y, color=colour, linewidth=F_WIDTH, zorder=Z_VALUE, label=label if first else None)
             ax.plot(
                 t,
                 dy,
                 color=colour,
-                linewidth=1.4,
-                linestyle=(0, (1, 1.5)),
+                linewidth=4.0,
+                alpha=0.4,
+                solid_capstyle="butt",
+                zorder=Z_DERIVATIVE,
                 label=f"{label}: derivative (autograd)" if first else None,
             )
             if spec.builtin is not None:
                 by = spec.builtin(x, **spec.defaults)[:, half]
-                ax.plot(
-                    t,
-                    by,
-                    color=BUILTIN_COLOUR,
-                    linewidth=1.1,
-                    linestyle=(0, (4, 3)),
-                    label="torch built-in" if first and half == 0 else None,
-                )
+                _plot_builtin(ax, t, by, label="torch built-in" if first and half == 0 else None)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("x")
-    ax.legend(loc="best", fontsize=9)
+    _legend(ax)
     _save(fig, path)
