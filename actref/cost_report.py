@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,30 @@ IMPL_LABELS = {
     "lean_compiled": "lean Function, compiled",
 }
 COST_PAGE = "comparisons/cost.md"
+# How a no-work implementation is named in "n/a (no work: the built-in returns its input)".
+NO_WORK_LABELS = {"builtin": "built-in", "eager": "from-scratch version"}
+
+
+def no_work(row: dict[str, Any] | None) -> bool:
+    """Whether a row's implementation does no work: faster than copying its data (> 100% of the roofline).
+
+    Only an implementation that returns its input (identity) can beat a copy; its % of roofline and any time
+    ratio against it measure launch overhead, not cost, so they are shown as n/a.
+    """
+    return row is not None and row["pct_roofline"] > 100.0
+
+
+def no_work_text(impl: str) -> str:
+    return f"n/a (no work: the {NO_WORK_LABELS.get(impl, IMPL_LABELS.get(impl, impl))} returns its input)"
+
+
+def _pct(row: dict[str, Any] | None, impl: str | None = None) -> str:
+    """A row's % of roofline, or why there is none."""
+    if row is None:
+        return "—"
+    if no_work(row):
+        return no_work_text(impl or row["impl"])
+    return f"{row['pct_roofline']:.1f}"
 
 
 @dataclass
@@ -101,8 +126,9 @@ def _describe(results: dict[str, Any]) -> str:
     cuda = f", CUDA {p['cuda']}" if p.get("cuda") else ""
     elements = p.get("elements")
     size = f"2^{elements.bit_length() - 1}" if elements and elements & (elements - 1) == 0 else str(elements)
+    device = re.sub(r"\b1 threads\b", "1 thread", str(p["device_name"]))
     return (
-        f"{kind}: {p['device_name']}, torch {p['torch']}{cuda}, git {str(p['git_commit'])[:10]}, "
+        f"{kind}: {device}, torch {p['torch']}{cuda}, git {str(p['git_commit'])[:10]}, "
         f"{str(p['created'])[:10]}; {size}-element tensors, median of {p.get('repeats')} runs, copy bandwidth "
         f"{p.get('copy_bandwidth_gb_per_s', float('nan')):.0f} GB/s"
     )
@@ -114,10 +140,14 @@ def _link(ctx: Context, target: str) -> str:
 
 def _source_line(ctx: Context, site: SiteResults, results: dict[str, Any]) -> str:
     if site.gpu is None:
+        why = (
+            "below"  # this is the cost page itself: no link to it
+            if ctx.page_src == COST_PAGE
+            else f"[the cost of an activation]({_link(ctx, COST_PAGE)})"
+        )
         return (
             "**No GPU cost results committed yet.** The numbers below were measured on the **CPU** "
-            f"({_describe(results)}). CPU timings are not what a GPU shows: see "
-            f"[the cost of an activation]({_link(ctx, COST_PAGE)})."
+            f"({_describe(results)}). CPU timings are not what a GPU shows: see {why}."
         )
     return f"Source: {site.origin}; {_describe(results)}."
 
@@ -148,14 +178,17 @@ def _chart(rows: dict[tuple[str, str], dict[str, Any]], impls: list[str], title:
     height = 0.38
     for k, (dtype, colour) in enumerate((("float32", figures.F_COLOUR), ("bfloat16", figures.D_COLOUR))):
         ys = [i + (k - 0.5) * height for i in range(len(impls))]
-        values = [rows[(impl, dtype)]["pct_roofline"] if (impl, dtype) in rows else 0.0 for impl in impls]
+        shown = [rows.get((impl, dtype)) for impl in impls]
+        values = [r["pct_roofline"] if r is not None and not no_work(r) else 0.0 for r in shown]
         ax.barh(ys, values, height=height, color=colour, label=dtype)
-        for y, v in zip(ys, values, strict=True):
-            ax.text(v, y, f" {v:.1f}%", va="center", fontsize=8, color=figures.TEXT_COLOUR)
+        for y, v, r in zip(ys, values, shown, strict=True):
+            label = " n/a (no work)" if no_work(r) else f" {v:.1f}%"
+            ax.text(v, y, label, va="center", fontsize=8, color=figures.TEXT_COLOUR)
     ax.set_yticks(range(len(impls)), [IMPL_LABELS[i] for i in impls])
     ax.invert_yaxis()
     ax.set_xlabel(f"% of the copy roofline, forward + backward ({title})")
-    ax.set_xlim(0, max(100.0, max(r["pct_roofline"] for r in rows.values()) * 1.15))
+    measured = [r["pct_roofline"] for r in rows.values() if not no_work(r)]
+    ax.set_xlim(0, max([100.0, *measured]) * 1.15)
     ax.axvline(100, color=figures.TEXT_COLOUR, linewidth=0.8, linestyle=(0, (3, 3)))
     ax.grid(True, axis="x", color=figures.TEXT_COLOUR, alpha=0.25, linewidth=0.6)
     for side in ("top", "right"):
@@ -204,11 +237,8 @@ def activation_markdown(ctx: Context, name: str) -> str:
         label = IMPL_LABELS[impl] + (" ← `fast=True`" if best is not None and best["impl"] == impl else "")
         cells = [label]
         cells += [_fmt(r32[k]) if r32 else "—" for k in ("fwd_ms", "bwd_ms", "fwd_bwd_ms")]
-        cells += [
-            f"{r32['pct_roofline']:.1f}" if r32 else "—",
-            _bytes(r32["saved_bytes_per_element"]) if r32 else "—",
-        ]
-        cells += [_fmt(r16["fwd_bwd_ms"]) if r16 else "—", f"{r16['pct_roofline']:.1f}" if r16 else "—"]
+        cells += [_pct(r32), _bytes(r32["saved_bytes_per_element"]) if r32 else "—"]
+        cells += [_fmt(r16["fwd_bwd_ms"]) if r16 else "—", _pct(r16)]
         lines.append("| " + " | ".join(cells) + " |")
     inputs = {
         "rows": sorted(rows.values(), key=lambda r: (r["impl"], r["dtype"])),
@@ -225,9 +255,15 @@ def activation_markdown(ctx: Context, name: str) -> str:
         f"copy speed needs to move the ideal {cost.ideal_bytes_per_element('float32')} bytes per element "
         f"(forward: read x, write y; backward: read x and the gradient, write the gradient), divided by the "
         f"measured forward+backward time; 100% is as fast as a memory copy. *Saved bytes/element* is what "
-        f"autograd keeps for the backward pass: the memory cost in training."
+        f"autograd keeps for the backward pass: the memory cost in training. The bf16 columns: the "
+        f"from-scratch version computes 16-bit inputs in fp32, so its saved bytes are fp32's."
     )
-    if best is not None and best["impl"] == "eager":
+    if no_work(best):
+        meaning += (
+            f" `module(fast=True)` uses the {IMPL_LABELS[best['impl']]}, which does no work (it returns its "
+            f"input), so its % of roofline and the from-scratch time ratio are n/a."
+        )
+    elif best is not None and best["impl"] == "eager":
         meaning += (
             " `module(fast=True)` uses the from-scratch version itself: on this device no exact alternative "
             "was faster (a built-in that differs at ±inf or NaN is not taken)."
@@ -236,15 +272,16 @@ def activation_markdown(ctx: Context, name: str) -> str:
         penalty = eager["fwd_bwd_ms"] / best["fwd_bwd_ms"]
         meaning += (
             f" `module(fast=True)` uses the {IMPL_LABELS[best['impl']]}; the from-scratch eager version takes "
-            f"{penalty:.1f}× its time and saves {_bytes(eager['saved_bytes_per_element'])} instead of "
-            f"{_bytes(best['saved_bytes_per_element'])} bytes per element."
+            f"{penalty:.1f}× its time and stores {_bytes(eager['saved_bytes_per_element'])} bytes per element "
+            f"for the backward pass (the {IMPL_LABELS[best['impl']]}: "
+            f"{_bytes(best['saved_bytes_per_element'])})."
         )
     return "\n".join([*lines, meaning])
 
 
 # --------------------------------------------------------------------------- the all-activations table
 def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
-    """Cost columns for the all-activations table: the fast implementation, its % of roofline, the penalty."""
+    """Cost columns for the all-activations table: fast=True's % of roofline and its saved bytes."""
     from actref import cost
 
     site = site_results(ctx)
@@ -252,21 +289,15 @@ def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
     if results is None:
         return [], {}
     device = "GPU" if results["provenance"].get("device_type") == "cuda" else "CPU"
-    headers = [
-        f"fast=True ({device})",
-        f"% roofline ({device})",
-        "From-scratch time ×",
-        "Saved B/element",
-    ]
+    headers = [f"fwd+bwd % roofline ({device})", "saved B/el"]
     cells: dict[str, list[str]] = {}
     for s in cost.summary_rows(results):
-        penalty = s["from_scratch_penalty"]
-        cells[s["activation"]] = [
-            s["best_impl"],
-            f"{s['pct_roofline']:.1f}",
-            "—" if penalty is None else f"{penalty:.1f}",
-            _bytes(s["saved_bytes_per_element"]),
-        ]
+        pct = (
+            f'<span title="{no_work_text(s["best_impl"])[5:-1]}">n/a (no work)</span>'
+            if s["pct_roofline"] > 100.0
+            else f"{s['pct_roofline']:.1f}"
+        )
+        cells[s["activation"]] = [pct, _bytes(s["saved_bytes_per_element"])]
     for spec in actref.all_specs():
         if spec.name not in cells:
             cells[spec.name] = ["—"] * len(headers)
@@ -285,13 +316,24 @@ def _summary_table(results: dict[str, Any], dtype: str, link_prefix: str) -> lis
     ]
     for s in cost.summary_rows(results, dtype):
         spec = actref.get(s["activation"])
+        best_no_work = s["pct_roofline"] > 100.0
         penalty = s["from_scratch_penalty"]
         eager_pct = s["eager_pct_roofline"]
+        if eager_pct is None:
+            eager_pct_text = "—"
+        else:
+            eager_pct_text = no_work_text("eager") if eager_pct > 100.0 else f"{eager_pct:.1f}"
+        pct_text = no_work_text(s["best_impl"]) if best_no_work else f"{s['pct_roofline']:.1f}"
+        if best_no_work:
+            penalty_text = "n/a (no work)"
+        else:
+            penalty_text = "—" if penalty is None else f"{penalty:.1f}"
         lines.append(
             f"| [{spec.title}]({link_prefix}{spec.name}.md) | {IMPL_LABELS[s['best_impl']]} | "
-            f"{_fmt(s['fwd_bwd_ms'])} | {s['pct_roofline']:.1f} | {_bytes(s['saved_bytes_per_element'])} | "
-            f"{'—' if eager_pct is None else f'{eager_pct:.1f}'} | "
-            f"{_bytes(s['eager_saved_bytes_per_element'])} | {'—' if penalty is None else f'{penalty:.1f}'} |"
+            f"{_fmt(s['fwd_bwd_ms'])} | "
+            f"{pct_text} | "
+            f"{_bytes(s['saved_bytes_per_element'])} | {eager_pct_text} | "
+            f"{_bytes(s['eager_saved_bytes_per_element'])} | {penalty_text} |"
         )
     return lines
 
@@ -306,16 +348,24 @@ def page(ctx: Context) -> str:
         return "*No cost results committed yet: run `python -m actref cost run`.*"
     link_prefix = _link(ctx, "activations/x.md")[: -len("x.md")]
     summary = cost.summary_rows(results)
-    pct = [s["pct_roofline"] for s in summary]
-    penalties = [s["from_scratch_penalty"] for s in summary if s["from_scratch_penalty"] is not None]
-    worst = summary[pct.index(min(pct))]["activation"] if pct else "—"
+    working = [s for s in summary if s["pct_roofline"] <= 100.0]  # identity's built-in does no work
+    idle = [actref.get(s["activation"]).title for s in summary if s["pct_roofline"] > 100.0]
+    pct = [s["pct_roofline"] for s in working]
+    penalties = [s["from_scratch_penalty"] for s in working if s["from_scratch_penalty"] is not None]
+    worst = working[pct.index(min(pct))]["activation"] if pct else "—"
     lines = [_source_line(ctx, site, results), ""]
     if pct:
+        excluded = f" ({', '.join(idle)} left out: it does no work)" if idle else ""
+        penalty = (
+            f" The from-scratch eager version takes a median **{statistics.median(penalties):.1f}×** its time "
+            f"(at most {max(penalties):.1f}×)."
+            if penalties
+            else ""
+        )
         lines += [
-            f"Across {len(summary)} elementwise activations, the implementation `module(fast=True)` picks reaches "
-            f"a median of **{statistics.median(pct):.1f}%** of the copy roofline in fp32 forward+backward "
-            f"(worst: {min(pct):.1f}%, {worst}). The from-scratch eager version takes a median "
-            f"**{statistics.median(penalties):.1f}×** its time (at most {max(penalties):.1f}×).",
+            f"Across {len(working)} elementwise activations{excluded}, the implementation `module(fast=True)` "
+            f"picks reaches a median of **{statistics.median(pct):.1f}%** of the copy roofline in fp32 "
+            f"forward+backward (worst: {min(pct):.1f}%, {worst}).{penalty}",
             "",
         ]
     if site.stale:
@@ -325,6 +375,11 @@ def page(ctx: Context) -> str:
         lines += [f"Not measured yet: {', '.join(unmeasured)}.", ""]
     lines += ["### fp32", "", *_summary_table(results, "float32", link_prefix), ""]
     lines += ["### bf16", "", *_summary_table(results, "bfloat16", link_prefix), ""]
+    lines += [
+        "The from-scratch versions compute 16-bit inputs in fp32 (and cast the result back), so their saved "
+        "bytes per element equal fp32's.",
+        "",
+    ]
     if site.gpu is not None and site.cpu is not None:
         lines += [
             "### CPU",

@@ -6,6 +6,7 @@ Every function here returns markdown text; actref.site decides when it runs. Dir
 
 from __future__ import annotations
 
+import html
 import importlib
 import math
 import re
@@ -110,6 +111,18 @@ def _number(v) -> str:
     return f"{v:.6g}".replace("-", "−")
 
 
+def param_value(v) -> str:
+    """A parameter default as a reader types it: `1/3` rather than 0.3333333333333333, `0.01` as is."""
+    if isinstance(v, bool) or not isinstance(v, float) or not math.isfinite(v) or v == int(v):
+        return repr(v)
+    r = sympy.Rational(v).limit_denominator(1000)
+    if float(r) == v and 100 % r.q != 0:  # a simple fraction whose decimal is not short (1/3, 1/8)
+        return f"{r.p}/{r.q}"
+    if len(repr(v)) <= 8:
+        return repr(v)
+    return f"{v:.6g}"
+
+
 def _latex_value(v) -> str:
     v = sympy.sympify(v)
     if v.has(sympy.Float) or (v.is_number and not v.is_Rational and len(sympy.latex(v)) > 24):
@@ -131,8 +144,25 @@ def range_text(spec: Activation, latex: bool) -> str:
     return f"{left}{_number(lo)}, {_number(hi)}{right}"
 
 
+def smoothness_note(spec: Activation) -> str | None:
+    """The note explaining a 'discontinuous' that is an artefact of the computed form (it mentions C∞)."""
+    props = spec.properties
+    if props is None or props.smoothness != "discontinuous":
+        return None
+    return next((n for n in props.notes if "C∞" in n), None)
+
+
 def smoothness_text(spec: Activation, latex: bool) -> str:
     s = spec.properties.smoothness if spec.properties else "—"
+    note = smoothness_note(spec)
+    if note is not None:
+        if latex:  # the Properties table has room for the whole explanation
+            return f"{s}: {note}"
+        # The all-activations table: the note's clause about C∞, the full note on hover.
+        clause = next(c for c in re.split(r"[;:]\s*", note) if "C∞" in c).strip().rstrip(".")
+        clause = clause[:1].lower() + clause[1:]
+        title = html.escape(note, quote=True)
+        return f'{s} (<span class="actref-note" title="{title}">{clause}</span>)'
     if not latex:
         return s
     return {"C∞": r"$C^\infty$", "C1": "$C^1$", "C0": "$C^0$ (continuous, with kinks)"}.get(s, s)
@@ -162,6 +192,20 @@ def f_at_zero(spec: Activation) -> str:
     return _number(spec(torch.zeros(1, dtype=torch.float64)).item())
 
 
+def init_short(spec: Activation) -> str:
+    """The recommended initialisation in a few characters: 'Kaiming √2', 'Xavier 5/3', 'LeCun'."""
+    init = spec.init
+    name = {"kaiming": "Kaiming", "xavier": "Xavier", "lecun": "LeCun"}.get(init.scheme, init.scheme)
+    g = float(init.gain)
+    if g == 1.0:
+        return name
+    if math.isclose(g, math.sqrt(2), rel_tol=1e-12):
+        return f"{name} √2"
+    r = sympy.Rational(g).limit_denominator(12)
+    gain = f"{r.p}/{r.q}" if math.isclose(float(r), g, rel_tol=1e-12) else f"{g:.4g}"
+    return f"{name} {gain}"
+
+
 def yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -174,7 +218,7 @@ def _defaults_text(spec: Activation) -> str:
         symbol = f" (${sympy.latex(p.symbol)}$)" if p.symbol is not None else ""
         doc = f": {p.doc}" if p.doc else ""
         valid = f" (valid: {p.valid})" if p.valid else ""
-        parts.append(f"`{key}={p.default!r}`{symbol}{doc}{valid}")
+        parts.append(f"`{key}={param_value(p.default)}`{symbol}{doc}{valid}")
     return "<br>".join(parts)
 
 
@@ -193,12 +237,50 @@ def has_lhs(latex: str) -> bool:
     return False
 
 
+# Named functions of actref.symbolic, the LaTeX they print as, and their definitions for a "where" line.
+NAMED_FUNCTIONS = (
+    ("sigmoid", r"\sigma", r"\sigma(z) = \frac{1}{1 + e^{-z}}", "the logistic sigmoid"),
+    (
+        "Phi",
+        r"\Phi",
+        r"\Phi(z) = \tfrac{1}{2}\left(1 + \operatorname{erf}(z/\sqrt{2})\right)",
+        "the standard normal CDF",
+    ),
+    ("phi", r"\varphi", r"\varphi(z) = \frac{e^{-z^2/2}}{\sqrt{2\pi}}", "the standard normal density"),
+)
+
+
+def named_functions(expr, latex: str | None) -> list[str]:
+    """Which of σ, Φ, φ a formula uses (from the sympy expression, or its LaTeX for vector activations)."""
+    from actref import symbolic
+
+    used = []
+    for fname, command, _, _ in NAMED_FUNCTIONS:
+        in_expr = expr is not None and expr.has(getattr(symbolic, fname))
+        in_latex = latex is not None and re.search(re.escape(command) + r"(?![A-Za-z])", latex)
+        if in_expr or in_latex:
+            used.append(fname)
+    return used
+
+
+def where_line(names: list[str]) -> str:
+    """'where σ(z) = 1/(1+e^{−z}) is the logistic sigmoid' for the named functions a formula uses."""
+    defs = {fname: (definition, what) for fname, _, definition, what in NAMED_FUNCTIONS}
+    parts = [f"${defs[n][0]}$ is {defs[n][1]}" for n in names]
+    if not parts:
+        return ""
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"where {joined}."
+
+
 def definition_section(spec: Activation) -> str:
     latex = spec.latex
     if not has_lhs(latex):
         lhs = "f(x)" if spec.elementwise else r"f(\mathbf{x})_i"
         latex = f"{lhs} = {latex}"
     lines = ["## Definition", "", "$$", latex, "$$", ""]
+    if where := where_line(named_functions(spec.expr, spec.latex)):
+        lines += [where, ""]
     if spec.params:
         symbols = ", ".join(
             f"${sympy.latex(p.symbol)} = {_latex_value(p.default)}$"
@@ -225,6 +307,10 @@ def derivative_section(spec: Activation) -> str:
     if not has_lhs(d):
         d = f"f'(x) = {d}"
     lines += ["$$", d, "$$", ""]
+    defined = named_functions(spec.expr, spec.latex)
+    new = [n for n in named_functions(spec.derivative_expr, spec.derivative_latex) if n not in defined]
+    if where := where_line(new):
+        lines += [where, ""]
     if spec.elementwise:
         lines += [
             "This closed form is proven equal to the derivative of the definition by the test suite.",
@@ -242,14 +328,38 @@ def derivative_section(spec: Activation) -> str:
             at_default, grad_default = at.subs(subs), grad.subs(subs)
             at_note = "" if at_default == at else f" (= {_number(at_default)} by default)"
             grad_note = "" if grad_default == grad else f" (= {_number(grad_default)} by default)"
-            note = f" {kink.note}" if kink.note else ""
             lines.append(
-                f"- at $x = {sympy.latex(at)}${at_note}: $f'(x) := {sympy.latex(grad)}${grad_note}.{note}"
+                f"- at $x = {sympy.latex(at)}${at_note}: $f'(x) := {sympy.latex(grad)}${grad_note}"
+                + kink_note_text(kink.note)
             )
         lines.append("")
     elif spec.elementwise and spec.properties and spec.properties.smoothness in ("C∞", "C1"):
         lines += ["There are no kinks: f is differentiable everywhere.", ""]
     return "\n".join(lines)
+
+
+# A kink note that starts with one of these qualifies the subgradient ("in evaluation mode; ...") and
+# continues the sentence instead of starting a new one.
+QUALIFIERS = ("in", "at", "for", "when", "during", "with", "under", "only")
+
+
+def kink_note_text(note: str | None) -> str:
+    """The end of a kink bullet: '.', or the note as a qualifier, a parenthesis or a second sentence."""
+    if not note:
+        return "."
+    note = note.strip()
+    body = note.rstrip(".")
+    first = body.split(" ", 1)[0].lower()
+    if first in QUALIFIERS:
+        return f" {body[:1].lower()}{body[1:]}."
+    if body[:1].islower() and ". " not in body:  # a fragment ("jump: ...") or a lower-case name ("torch ...")
+        return f" ({body})."
+    return f". {body}."
+
+
+def notes_text(notes) -> str:
+    """Property notes as separate lines of one table cell (each ends with a full stop)."""
+    return "<br>".join(n if n.rstrip().endswith((".", "!", "?")) else n + "." for n in notes)
 
 
 def properties_section(spec: Activation) -> str:
@@ -280,8 +390,9 @@ def properties_section(spec: Activation) -> str:
         ),
         ("Element-wise", yes_no(spec.elementwise)),
     ]
-    if props is not None and props.notes:
-        rows.append(("Also", "; ".join(props.notes)))
+    also = [n for n in props.notes if n != smoothness_note(spec)] if props is not None else []
+    if also:
+        rows.append(("Also", notes_text(also)))
     if spec.builtin_differences:
         rows.append(("Differs from the built-in", spec.builtin_differences))
     table = ["| Property | Value |", "| --- | --- |", *(f"| {k} | {_cell(v)} |" for k, v in rows)]
@@ -303,8 +414,8 @@ def plot_section(ctx: Context, spec: Activation) -> str:
             f"  <figcaption>{caption}</figcaption>",
             "</figure>",
             "",
-            f'<p class="actref-provenance">Figure drawn at build time by <code>actref.figures</code> '
-            f"({ctx.provenance(name)}).</p>",
+            f'<p class="actref-provenance">Figure drawn at build time by <code>actref.figures</code>; '
+            f"{ctx.provenance(name)}.</p>",
             "",
         ]
     )
@@ -472,6 +583,8 @@ def activation_table(ctx: Context) -> str:
                 row.extend([""] * (len(extra_headers) - len(row)))
     rel = _relative_prefix(ctx.page_src, "activations")
     lines = [
+        '<div class="actref-all-table" markdown>',
+        "",
         "| " + " | ".join(headers + extra_headers) + " |",
         "|" + "---|" * (len(headers) + len(extra_headers)),
     ]
@@ -479,18 +592,20 @@ def activation_table(ctx: Context) -> str:
         props = spec.properties
         cells = [
             f"[{spec.title}]({rel}{spec.name}.md)",
-            family_title(spec.family),
+            re.sub(r"\s*\(.*\)$", "", family_title(spec.family)),  # "Exponential", not "(ELU family)"
             range_text(spec, latex=False),
             yes_no(props.monotonic) if props else "—",
             smoothness_text(spec, latex=False),
             yes_no(props.zero_centred) if props else "—",
             saturation_text(spec),
             f_at_zero(spec),
-            spec.init.describe(),
+            f'<span title="{html.escape(spec.init.describe())}">{init_short(spec)}</span>',
             *extra_cells.get(spec.name, [""] * len(extra_headers)),
         ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines += [
+        "",
+        "</div>",
         "",
         f'<p class="actref-provenance">{len(actref.names())} activations. Table generated from the registry at '
         f"build time ({ctx.provenance()}). Click a column header to sort.</p>",

@@ -233,20 +233,31 @@ class Context:
         return json.loads(path.read_text())["value"]  # the same (JSON) form as a warm build returns
 
     def provenance(self, name: str | None = None) -> str:
-        """What made asset `name` (from when it was drawn), or this build when name is None."""
+        """What made asset `name`, or this build (actref version, git commit, date) when name is None."""
         if name is None:
             return self.build.provenance.describe()
         return self._asset_provenance(name)
 
     def _asset_provenance(self, name: str) -> str:
-        # The sidecar of the most recently built file with this name; falls back to this build.
-        meta = self.build.provenance
+        """'cached under content hash <hash>, drawn <date>' for a generated file.
+
+        The hash (of the inputs and of actref's source) identifies what the file shows; a git commit would
+        not (a cache hit may have been drawn at an older commit with the same source), so one is named only
+        for a file drawn in this build from a clean tree.
+        """
         for uri, path in self._registered():
-            if uri == f"generated/{name}":
-                sidecar = path.with_name(path.name.split(".", 1)[0] + ".json")
-                if sidecar.exists():
-                    meta = Provenance(**json.loads(sidecar.read_text()))
-        return meta.describe()
+            if uri != f"generated/{name}":
+                continue
+            key = path.name.split(".", 1)[0]
+            sidecar = path.with_name(key + ".json")
+            meta = Provenance(**json.loads(sidecar.read_text())) if sidecar.exists() else None
+            text = f"cached under content hash <code>{key[:12]}</code>"
+            if meta is not None:
+                text += f", drawn {meta.date}"
+                if name in self.build.drawn and not meta.dirty:
+                    text += f" at git {meta.commit}"
+            return text
+        return f"drawn by actref {self.build.provenance.version}, {self.build.provenance.date}"
 
     def _registered(self):
         files = self.build.files

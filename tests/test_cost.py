@@ -275,3 +275,55 @@ def test_cuda_run_small():
         (g,) = torch.autograd.grad(y.sum(), x)
         (gr,) = torch.autograd.grad(yr.sum(), xr)
         torch.testing.assert_close(g, gr, rtol=2e-5, atol=1e-6, msg=impl)
+
+
+def _with_identity(results):
+    """tiny_results plus identity rows as a CPU run measures them: the built-in does no work (> 100%)."""
+    out = json.loads(json.dumps(results))
+    pct = {"builtin": 9610.2, "eager": 191.2, "lean": 10.4}
+    for impl, p in pct.items():
+        for dtype in ("float32", "bfloat16"):
+            out["rows"].append(
+                {
+                    "activation": "identity",
+                    "impl": impl,
+                    "dtype": dtype,
+                    "device": "cpu",
+                    "fwd_ms": 0.001,
+                    "bwd_ms": 0.01,
+                    "fwd_bwd_ms": 0.011 * 9610.2 / p,
+                    "pct_roofline": p,
+                    "saved_bytes_per_element": 0.0 if impl != "lean" else 4.0,
+                }
+            )
+    out["provenance"]["device_name"] = "cpu (x86_64, 1 threads)"
+    for r in out["rows"]:
+        if r["activation"] == "relu" and r["impl"] == "eager":  # so fast=True does not pick it
+            r["fwd_bwd_ms"] *= 1000
+    return out
+
+
+def test_provider_reports_no_work_as_not_applicable(results_dir, tiny_results, tmp_path):
+    cost.write_atomic(_with_identity(tiny_results), results_dir / "cost_cpu.json")
+    ctx = FakeContext(tmp_path / "site", "activations/identity.md")
+    md = cost_report.activation_markdown(ctx, "identity")
+    assert "n/a (no work: the built-in returns its input)" in md
+    assert "n/a (no work: the from-scratch version returns its input)" in md
+    assert "9610" not in md and "191.2" not in md
+    assert "1 thread)" in md and "1 threads" not in md
+    headers, cells = cost_report.table_columns(ctx)
+    assert len(headers) == 2 and "n/a (no work)" in cells["identity"][0]
+    page = cost_report.page(FakeContext(tmp_path / "site", cost_report.COST_PAGE))
+    assert "9610" not in page and "n/a (no work" in page
+    assert "Identity (linear) left out: it does no work" in page
+    assert "[the cost of an activation]" not in page  # no link from the cost page to itself
+    assert "16-bit inputs in fp32" in page
+    relu = cost_report.activation_markdown(FakeContext(tmp_path / "site"), "relu")
+    assert "[the cost of an activation](" in relu
+    assert "bytes per element for the backward pass" in relu and "instead of" not in relu
+
+
+def test_chart_of_a_no_work_implementation(tmp_path, tiny_results):
+    rows = cost_report._rows_for(_with_identity(tiny_results), "identity")
+    cost_report._chart(rows, ["builtin", "eager", "lean"], "CPU", tmp_path / "c.svg")
+    assert "n/a (no work)" in (tmp_path / "c.svg").read_text()

@@ -120,6 +120,34 @@ def test_all_activations_table_sorts(server, watched):
     assert watched.errors == [] and watched.outside == []
 
 
+def test_numeric_columns_sort_as_numbers_with_missing_last(server, watched):
+    page = watched.page
+    page.goto(f"{server}/activations/", wait_until="networkidle")
+    column = "f(0)"
+    index = page.evaluate(
+        "(name) => Array.from(document.querySelectorAll('article table thead th'))"
+        ".findIndex(th => th.textContent.trim() === name)",
+        column,
+    )
+    assert index >= 0
+    read = f"Array.from(document.querySelectorAll('article table tbody tr')).map(tr => tr.cells[{index}].innerText.trim())"
+    header = page.locator("article table thead th").nth(index)
+
+    def split(cells):
+        values = [c for c in cells if c not in ("—", "") and not c.startswith("n/a")]
+        missing = cells[len(values) :]
+        assert all(c in ("—", "") or c.startswith("n/a") for c in missing), cells  # missing ones last
+        return [float(v.replace("\u2212", "-")) for v in values]
+
+    header.click()
+    ascending = split(page.evaluate(read))
+    assert ascending == sorted(ascending) and ascending[0] < 0 < ascending[-1]
+    header.click()
+    descending = split(page.evaluate(read))
+    assert descending == sorted(descending, reverse=True)
+    assert watched.errors == [] and watched.outside == []
+
+
 def test_search_for_swish_finds_silu(server, watched):
     page = watched.page
     page.goto(f"{server}/", wait_until="networkidle")

@@ -48,7 +48,9 @@ def test_activation_figure_is_in_the_built_site(built_site, name):
         (built_site.site_dir / "activations" / name / "index.html").read_text(encoding="utf-8")
     )
     assert f'src="../../generated/figures/{name}.svg"' in article
-    assert "actref-provenance" in article and "actref 0." in article  # what made the figure, and when
+    # What made the figure: its content hash (inputs + actref source) and the date drawn, not a git commit
+    # that a cache hit may not have been drawn at.
+    assert "actref-provenance" in article and "cached under content hash" in article and "drawn 20" in article
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -88,3 +90,75 @@ def test_code_section_is_the_registry_source():
         assert "assert " in code
         if spec.builtin_code:
             assert spec.builtin_code in code
+
+
+# ---------------------------------------------------------------------------------------------- QA details
+def test_parameter_defaults_read_as_typed():
+    assert pages.param_value(1 / 3) == "1/3"
+    assert pages.param_value(0.125) == "1/8"
+    assert pages.param_value(0.01) == "0.01"
+    assert pages.param_value(0.25) == "0.25"
+    assert pages.param_value(20.0) == "20.0"
+    assert pages.param_value(1.6732632423543772) == "1.67326"
+    assert pages.param_value(False) == "False" and pages.param_value(-1) == "-1"
+    assert "`upper=1/3`" in pages.properties_section(actref.get("rrelu"))
+
+
+def test_short_init_labels():
+    assert pages.init_short(actref.get("relu")) == "Kaiming √2"
+    assert pages.init_short(actref.get("tanh")) == "Xavier 5/3"
+    assert pages.init_short(actref.get("selu")) == "LeCun"
+    assert pages.init_short(actref.get("sigmoid")) == "Xavier"
+
+
+def test_kink_notes_read_as_one_sentence():
+    assert pages.kink_note_text(None) == "."
+    assert pages.kink_note_text("In evaluation mode; in training mode, the sampled slope.") == (
+        " in evaluation mode; in training mode, the sampled slope."
+    )
+    assert (
+        pages.kink_note_text("torch returns negative_slope at 0.") == " (torch returns negative_slope at 0)."
+    )
+    assert pages.kink_note_text("Left derivative 0, right −1/2.") == ". Left derivative 0, right −1/2."
+    section = pages.derivative_section(actref.get("rrelu"))
+    assert "(= 0.229167 by default) in evaluation mode; in training mode" in section
+    assert ". In evaluation" not in section
+
+
+def test_named_functions_are_defined_where_used():
+    sigmoid = pages.definition_section(actref.get("sigmoid"))
+    assert r"where $\sigma(z) = \frac{1}{1 + e^{-z}}$ is the logistic sigmoid." in sigmoid
+    gelu_def = pages.definition_section(actref.get("gelu"))
+    assert r"\Phi(z) =" in gelu_def and r"\varphi(z)" not in gelu_def
+    gelu_der = pages.derivative_section(actref.get("gelu"))
+    assert r"\varphi(z) =" in gelu_der and r"\Phi(z) =" not in gelu_der  # Φ was defined above
+    softplus = actref.get("softplus")
+    assert "where" not in pages.definition_section(softplus)
+    assert r"\sigma(z) =" in pages.derivative_section(softplus)
+    assert r"\varphi(z) =" in pages.derivative_section(actref.get("geglu"))  # from LaTeX: no sympy derivative
+    assert "where" not in pages.definition_section(actref.get("relu"))
+
+
+def test_property_notes_are_separate_lines_and_smoothness_is_explained():
+    softplus = pages.properties_section(actref.get("softplus"))
+    smooth = next(line for line in softplus.splitlines() if line.startswith("| Smoothness"))
+    assert "discontinuous: The exact softplus is C∞" in smooth
+    also = next(line for line in softplus.splitlines() if line.startswith("| Also"))
+    assert "C∞" not in also  # shown once, in the Smoothness row
+    tanhshrink = pages.properties_section(actref.get("tanhshrink"))
+    also = next(line for line in tanhshrink.splitlines() if line.startswith("| Also"))
+    assert "<br>" in also and ".; " not in also and "; f(x)" not in also
+    cell = pages.smoothness_text(actref.get("softplus"), latex=False)
+    assert cell.startswith("discontinuous (") and "the exact softplus is C∞" in cell and "&gt;" in cell
+    assert pages.smoothness_text(actref.get("hardshrink"), latex=False) == "discontinuous"
+
+
+def test_all_activations_table_is_compact(built_site):
+    article = _article((built_site.site_dir / "activations" / "index.html").read_text(encoding="utf-8"))
+    table = article[article.index("<table") : article.index("</table>")]
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", table)
+    assert len(headers) <= 13 and sum("roofline" in h or "saved" in h for h in headers) <= 2
+    assert "Kaiming √2" in table and "normal, gain" not in re.sub(r'title="[^"]*"', "", table)
+    assert 'class="actref-all-table"' in article
+    page = (built_site.site_dir / "activations" / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-component="toc"' not in page  # hide: [toc] gives the table the page's width
