@@ -302,7 +302,7 @@ def _glu_figure(spec: Activation, path: Path) -> None:
     ax = fig.add_subplot()
     limit = float(z.abs().max())
     image = ax.imshow(
-        z,
+        z.numpy(),
         origin="lower",
         extent=(lo, hi, lo, hi),
         cmap="RdBu_r",
