@@ -386,11 +386,22 @@ def family_title(family: str) -> str:
     return FAMILY_TITLES.get(family, family.replace("-", " ").replace("_", " ").capitalize())
 
 
+NAV_ORDER = re.compile(r"\A---\s*\n(?:.*\n)*?nav_order:\s*(\d+)\s*\n(?:.*\n)*?---\s*\n")
+
+
+def nav_order(path: Path) -> int:
+    """A page's `nav_order:` from its YAML front matter (pages without one come after, by file name)."""
+    if path.suffix != ".md":
+        return 1_000_000
+    m = NAV_ORDER.match(path.read_text())
+    return int(m.group(1)) if m else 1_000_000
+
+
 def _section(docs_dir: Path, folder: str, patterns: tuple[str, ...] = ("*.md",)) -> list:
     entries: list = []
     base = docs_dir / folder
     for pattern in patterns:
-        for path in sorted(base.glob(pattern)):
+        for path in sorted(base.glob(pattern), key=lambda p: (nav_order(p), p.name)):
             rel = path.relative_to(docs_dir).as_posix()
             if path.name == "index.md":
                 entries.insert(0, rel)

@@ -213,3 +213,16 @@ def test_home_page_states_the_activation_count(built_site):
         f"It covers\n{len(actref.names())} activations" in html
         or f"It covers {len(actref.names())} activations" in html
     )
+
+
+def test_nav_follows_front_matter_order(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "guides").mkdir(parents=True)
+    (docs / "guides" / "a.md").write_text("# A\n")
+    (docs / "guides" / "b.md").write_text("---\nnav_order: 1\n---\n\n# B\n")
+    (docs / "guides" / "c.md").write_text("---\ntitle: C\nnav_order: 2\n---\n# C\n")
+    guides = next(e["Guides"] for e in site.build_nav(docs) if isinstance(e, dict) and "Guides" in e)
+    assert guides == ["guides/b.md", "guides/c.md", "guides/a.md"]
+    real = site.build_nav(REPO_ROOT / "docs")
+    comparisons = next(e["Comparisons"] for e in real if isinstance(e, dict) and "Comparisons" in e)
+    assert comparisons[0] == "comparisons/fashion_mnist.md"
