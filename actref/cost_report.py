@@ -120,9 +120,14 @@ def site_results(ctx: Context) -> SiteResults:
     return _CACHE[mode]
 
 
+def _device_kind(results: dict[str, Any]) -> str:
+    """"GPU" or "CPU": where `results` were measured."""
+    return "GPU" if results["provenance"].get("device_type") == "cuda" else "CPU"
+
+
 def _describe(results: dict[str, Any]) -> str:
     p = results["provenance"]
-    kind = "GPU" if p.get("device_type") == "cuda" else "CPU"
+    kind = _device_kind(results)
     cuda = f", CUDA {p['cuda']}" if p.get("cuda") else ""
     elements = p.get("elements")
     size = f"2^{elements.bit_length() - 1}" if elements and elements & (elements - 1) == 0 else str(elements)
@@ -222,7 +227,7 @@ def activation_markdown(ctx: Context, name: str) -> str:
     best = cost.best_rows(results).get(spec.name)
     eager = rows.get(("eager", "float32"))
     p = results["provenance"]
-    device = "GPU" if p.get("device_type") == "cuda" else "CPU"
+    device = _device_kind(results)
     lines = ["**Cost.** " + _source_line(ctx, site, results)]
     if spec.name in site.stale:
         lines[0] += " *These numbers predate the latest change to this activation's code.*"
@@ -288,7 +293,7 @@ def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
     results = site.shown
     if results is None:
         return [], {}
-    device = "GPU" if results["provenance"].get("device_type") == "cuda" else "CPU"
+    device = _device_kind(results)
     headers = [f"fwd+bwd % roofline ({device})", "saved B/el"]
     cells: dict[str, list[str]] = {}
     for s in cost.summary_rows(results):
