@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import actref
-from actref import fast
+from actref import fast, pages
 
 if TYPE_CHECKING:
     from actref.site import Context
@@ -351,7 +351,7 @@ def page(ctx: Context) -> str:
     results = site.shown
     if results is None:
         return "*No cost results committed yet: run `python -m actref cost run`.*"
-    link_prefix = _link(ctx, "activations/x.md")[: -len("x.md")]
+    link_prefix = pages._relative_prefix(ctx.page_src, "activations")
     summary = cost.summary_rows(results)
     working = [s for s in summary if s["pct_roofline"] <= 100.0]  # identity's built-in does no work
     idle = [actref.get(s["activation"]).title for s in summary if s["pct_roofline"] > 100.0]
