@@ -45,6 +45,13 @@ def _save(fig, path: Path) -> None:
     _plt().close(fig)
 
 
+def _finish_single(fig, ax, path: Path) -> None:
+    """Legend, style and save for a one-axes guide figure."""
+    ax.legend(fontsize=8, frameon=False, labelcolor="#888888")
+    _style(ax)
+    _save(fig, path)
+
+
 def _deep_mlp(spec: actref.Activation, depth: int, width: int, gain_scale: float = 1.0, seed: int = 0):
     """A plain MLP of `depth` square layers, initialised with the spec's recommended scheme."""
     g = torch.Generator().manual_seed(seed)
@@ -169,9 +176,7 @@ def gradient_flow(ctx, depth: str = "30") -> str:
             ax.semilogy(range(1, depth_n + 1), ns, marker=".", label=label)
         ax.set_xlabel("layer (1 = closest to the input)")
         ax.set_ylabel("‖∂L/∂W‖ at initialisation")
-        ax.legend(fontsize=8, frameon=False, labelcolor="#888888")
-        _style(ax)
-        _save(fig, path)
+        _finish_single(fig, ax, path)
 
     fig = _figure(ctx, f"gradient_flow_{depth_n}", {"norms": norms}, make, "Gradient norm per layer")
     rows = [[label, f"{ns[0]:.3g}", f"{ns[-1]:.3g}", f"{ns[0] / ns[-1]:.3g}"] for label, ns in norms.items()]
@@ -228,9 +233,7 @@ def activation_variance(ctx, depth: str = "64") -> str:
             ax.semilogy(range(1, depth_n + 1), v, label=f"{spec.title} + {spec.init.describe()}")
         ax.set_xlabel("layer")
         ax.set_ylabel("Var[pre-activation]")
-        ax.legend(fontsize=8, frameon=False, labelcolor="#888888")
-        _style(ax)
-        _save(fig, path)
+        _finish_single(fig, ax, path)
 
     fig = _figure(ctx, f"activation_variance_{depth_n}", {"m": moments}, make, "Variance through depth")
     rows = [
@@ -337,9 +340,7 @@ def dying_relu(ctx) -> str:
         ax.set_xscale("log")
         ax.set_xlabel("Adam learning rate")
         ax.set_ylabel("fraction of hidden units never active")
-        ax.legend(fontsize=8, frameon=False, labelcolor="#888888")
-        _style(ax)
-        _save(fig, path)
+        _finish_single(fig, ax, path)
 
     fig = _figure(ctx, "dying_relu", {"runs": runs}, make, "Never-active units against learning rate")
     headers = ["activation", *[f"lr {lr:g}" for lr in DYING_LRS]]
