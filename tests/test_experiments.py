@@ -297,6 +297,14 @@ def test_cli_list_and_show(capsys, tmp_path, monkeypatch):
     assert "No results" in capsys.readouterr().err
 
 
+def test_cli_unknown_config_names_the_valid_ones(capsys):
+    from actref.experiments import cli
+
+    assert cli.main(["run", "--config", "nope", "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "'nope'" in err and "fashion_mnist_mlp" in err and "smoke" in err
+
+
 # ---------------------------------------------------------------------------------------------- CUDA
 @pytest.mark.cuda
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (CUDA-graph path)")

@@ -28,7 +28,11 @@ def _run(args) -> int:
     if device == "cuda" and not torch.cuda.is_available():
         print("error: --device cuda, but torch.cuda.is_available() is False here.", file=sys.stderr)
         return 2
-    config = get_config(args.config, smoke=args.smoke)
+    try:
+        config = get_config(args.config, smoke=args.smoke)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
     out = Path(args.out) if args.out else (results.SMOKE_DIR if config.smoke else results.RESULTS_DIR)
     if device == "cpu" and out.resolve() == results.RESULTS_DIR.resolve() and not args.allow_cpu_results:
         print(
