@@ -43,7 +43,6 @@ def results_path(device_type: str) -> pathlib.Path:
 def bind(spec: Activation, params: Mapping[str, Any]) -> dict[str, Any]:
     """Validate `params` for `spec` once and return them merged over the defaults."""
     merged = spec.resolve(params)
-    spec.check_cross(merged)
     for key, value in merged.items():
         if isinstance(value, torch.Tensor) and value.requires_grad:
             raise ValueError(

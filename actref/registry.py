@@ -171,7 +171,10 @@ class Activation:
         return {k: p.default for k, p in self.params.items()}
 
     def resolve(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Merge `params` over the defaults, rejecting unknown names and invalid values."""
+        """Merge `params` over the defaults, rejecting unknown names and invalid values.
+
+        Checks that involve more than one parameter (e.g. lower ≤ upper) run last, from `extra["cross_check"]`.
+        """
         unknown = sorted(set(params) - set(self.params))
         if unknown:
             valid = ", ".join(self.params) or "none"
@@ -185,13 +188,10 @@ class Activation:
                 ok = False
             if not ok:
                 raise ValueError(f"{self.name}: invalid {key}={value!r}; {key} must satisfy {p.valid}.")
+        cross_check = self.extra.get("cross_check")
+        if cross_check is not None:
+            cross_check(merged)
         return merged
-
-    def check_cross(self, merged: Mapping[str, Any]) -> None:
-        """Checks that involve more than one parameter (e.g. lower ≤ upper)."""
-        check = self.extra.get("cross_check")
-        if check is not None:
-            check(merged)
 
     # ------------------------------------------------------------------ evaluation
     def _prepare(self, x: torch.Tensor, params: Mapping[str, Any]) -> tuple[torch.Tensor, dict, Any]:
@@ -203,7 +203,6 @@ class Activation:
                 f"convert with x.float() or x.double()."
             )
         merged = self.resolve(params)
-        self.check_cross(merged)
         # 16-bit inputs are computed in float32 and rounded once at the end, as torch's CPU kernels do.
         upcast = x.dtype in (torch.float16, torch.bfloat16)
         return (x.float() if upcast else x), merged, (x.dtype if upcast else None)
@@ -234,7 +233,6 @@ class Activation:
         """
         module_only = {k: params.pop(k) for k in list(params) if k in self.extra.get("module_params", ())}
         merged = self.resolve(params)
-        self.check_cross(merged)
         if self.module_factory is not None:
             return self.module_factory(**merged, **module_only)
         from actref.nn import ActivationModule

@@ -47,8 +47,7 @@ def is_number(v) -> bool:
 
 def valid_params(spec: Activation, params: dict) -> bool:
     try:
-        merged = spec.resolve(params)
-        spec.check_cross(merged)
+        spec.resolve(params)
     except (ValueError, TypeError):
         return False
     return True

@@ -153,8 +153,7 @@ def _other_valid_params(spec):
         if isinstance(p.default, float) and p.symbol is not None:
             params[key] = p.default * 1.25 + 0.1
     try:
-        merged = spec.resolve(params)
-        spec.check_cross(merged)
+        spec.resolve(params)
     except (TypeError, ValueError):
         return {}
     return params

@@ -274,7 +274,8 @@ def _rrelu_bounds(merged) -> None:
     if merged["lower"] > merged["upper"]:
         raise ValueError(
             f"rrelu: lower={merged['lower']!r} is greater than upper={merged['upper']!r}; "
-            f"the slope is drawn from U(lower, upper), so lower must be ≤ upper."
+            f"the slope is drawn from U(lower, upper), so lower must be a finite real number ≤ upper "
+            f"and upper a finite real number ≥ lower."
         )
 
 

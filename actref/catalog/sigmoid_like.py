@@ -292,7 +292,7 @@ def _hardtanh_bounds(params) -> None:
     if params["min_val"] > params["max_val"]:
         raise ValueError(
             f"hardtanh: min_val={params['min_val']!r} is greater than max_val={params['max_val']!r}; "
-            f"need min_val ≤ max_val."
+            f"min_val must be a finite real ≤ max_val and max_val a finite real ≥ min_val."
         )
 
 
