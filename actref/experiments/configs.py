@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
@@ -99,11 +99,8 @@ class ExperimentConfig:
     kind: str = "train"  # "train" (Fashion-MNIST) or "signal" (forward/backward statistics at init)
     subset: tuple[int, int, int] | None = None  # (train, val, test) sizes; None = the full splits
     measure: tuple[str, ...] = ()  # "grad_norms", "dead_units"
-    signal_depth: int = 64
-    signal_width: int = 256
-    signal_batch: int = 1024
+    signal_batch: int = 1024  # depth and width of a signal stack are its variant's `hidden`
     smoke: bool = False
-    extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
