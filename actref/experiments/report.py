@@ -49,6 +49,15 @@ class Shown:
     stale: bool = False
     smoke: bool = False
 
+    @property
+    def tag(self) -> str:
+        """The figure-name tag that keeps smoke figures apart from full ones."""
+        return "smoke" if self.smoke else "full"
+
+    def intro(self) -> list[str]:
+        """The opening every comparison page shares: the provenance note and the config's description."""
+        return [provenance_note(self), f"{self.config.description}\n"]
+
 
 _CACHE: dict[tuple[str, str], Shown] = {}
 
@@ -259,14 +268,13 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
     result = shown.result
     variant = result["variants"][0]["name"] if result.get("variants") else None
     runs = runs_of(result, variant)
-    tag = "smoke" if shown.smoke else "full"
-    out = [provenance_note(shown), f"{shown.config.description}\n", summary_table(ctx, runs)]
+    out = [*shown.intro(), summary_table(ctx, runs)]
     out.append(wall_time_line(result, variant) + "\n")
     values, _ = by_activation(runs)
     summary = stats.summarise(values, baseline=None)
     bars = [(r.name, 100 * r.mean, 100 * r.std) for r in summary]
     url = ctx.asset(
-        f"experiments/{name}-{tag}-accuracy.svg",
+        f"experiments/{name}-{shown.tag}-accuracy.svg",
         bars,
         lambda path: figures.accuracy_bars(
             path, bars, "test accuracy (%), mean ± std over seeds", shown.config.title
@@ -276,7 +284,7 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
     curves = _mean_curve(runs)
     series = {a: (list(range(1, len(c) + 1)), c) for a, c in curves.items()}
     url = ctx.asset(
-        f"experiments/{name}-{tag}-curves.svg",
+        f"experiments/{name}-{shown.tag}-curves.svg",
         series,
         lambda path: figures.curves(
             path,
@@ -291,7 +299,7 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
     if seconds and all(s is not None for s in seconds):
         timed = {a: (seconds[: len(c)], c) for a, c in curves.items()}
         url = ctx.asset(
-            f"experiments/{name}-{tag}-time.svg",
+            f"experiments/{name}-{shown.tag}-time.svg",
             timed,
             lambda path: figures.curves(
                 path,
@@ -310,10 +318,9 @@ def depth_page(ctx: Context) -> str:
     if shown.result is None:
         return no_results("depth")
     result = shown.result
-    tag = "smoke" if shown.smoke else "full"
     variants = [v["name"] for v in result["variants"]]
     depths = {v["name"]: len(v["hidden"]) for v in result["variants"]}
-    out = [provenance_note(shown), f"{shown.config.description}\n"]
+    out = shown.intro()
     # Overview: test accuracy per activation and depth.
     table = {}
     for v in variants:
@@ -336,7 +343,7 @@ def depth_page(ctx: Context) -> str:
         for a, cells in table.items()
     }
     url = ctx.asset(
-        f"experiments/depth-{tag}-accuracy.svg",
+        f"experiments/depth-{shown.tag}-accuracy.svg",
         [series, errors],
         lambda path: figures.curves(
             path,
@@ -357,7 +364,7 @@ def depth_page(ctx: Context) -> str:
         grads = _mean_curve(runs_of(result, deepest), key)
         series_g = {a: (list(range(1, len(c) + 1)), [v / 100 for v in c]) for a, c in grads.items()}
         url = ctx.asset(
-            f"experiments/depth-{tag}-{key}.svg",
+            f"experiments/depth-{shown.tag}-{key}.svg",
             series_g,
             lambda path, s=series_g, w=when: figures.curves(
                 path,
@@ -382,9 +389,8 @@ def learning_rate_page(ctx: Context) -> str:
     if shown.result is None:
         return no_results("learning_rate")
     result = shown.result
-    tag = "smoke" if shown.smoke else "full"
     variants = [(v["name"], v["lr"]) for v in result["variants"]]
-    out = [provenance_note(shown), f"{shown.config.description}\n"]
+    out = shown.intro()
     acc: dict[str, dict[str, tuple[float, float]]] = {}
     dead: dict[str, dict[str, tuple[float, float]]] = {}
     for v, _ in variants:
@@ -418,7 +424,7 @@ def learning_rate_page(ctx: Context) -> str:
     for what, data, ylabel in (("accuracy", acc, "test accuracy (%)"), ("dead", dead, "dead units (%)")):
         series = {a: (lrs, [100 * cells[v][0] for v, _ in variants]) for a, cells in data.items()}
         url = ctx.asset(
-            f"experiments/learning_rate-{tag}-{what}.svg",
+            f"experiments/learning_rate-{shown.tag}-{what}.svg",
             series,
             lambda path, s=series, y=ylabel: figures.curves(
                 path, s, "Adam learning rate", y, f"{y.capitalize()} against the learning rate", logx=True
@@ -464,11 +470,10 @@ def self_normalisation_page(ctx: Context) -> str:
     shown = obtain(ctx, "self_normalisation")
     if shown.result is None:
         return no_results("self_normalisation")
-    tag = "smoke" if shown.smoke else "full"
     summary = signal_summary(shown.result)
     depth = len(next(iter(summary.values()))["act_var"])
     marks = sorted({1, max(1, depth // 4), max(1, depth // 2), depth})
-    out = [provenance_note(shown), f"{shown.config.description}\n"]
+    out = shown.intro()
     header = (
         "| Activation + init | "
         + " | ".join(f"var, layer {m}" for m in marks)
@@ -488,7 +493,7 @@ def self_normalisation_page(ctx: Context) -> str:
     ):
         series = {label: (layers, s[key]) for label, s in summary.items()}
         url = ctx.asset(
-            f"experiments/self_normalisation-{tag}-{key}.svg",
+            f"experiments/self_normalisation-{shown.tag}-{key}.svg",
             series,
             lambda path, s=series, y=ylabel, lg=logy: figures.curves(
                 path, s, "layer", y, f"{y.capitalize()} through {depth} layers", highlight=tuple(s), logy=lg
@@ -503,8 +508,7 @@ def gated_page(ctx: Context) -> str:
     if shown.result is None:
         return no_results("gated")
     result = shown.result
-    tag = "smoke" if shown.smoke else "full"
-    out = [provenance_note(shown), f"{shown.config.description}\n"]
+    out = shown.intro()
     values, diverged = by_activation(result["runs"])
     info = {r["activation"]: _variant_info(result, r["variant"]) for r in result["runs"]}
     ranked = {r.name: r for r in stats.summarise(values, diverged, baseline=None)}
@@ -530,7 +534,7 @@ def gated_page(ctx: Context) -> str:
     out.append(f"Wall time: {len(result['variants'])} stacks, {seconds:.1f} s of training in all.\n")
     bars = [(r.name, 100 * r.mean, 100 * r.std) for r in ranked.values()]
     url = ctx.asset(
-        f"experiments/gated-{tag}-accuracy.svg",
+        f"experiments/gated-{shown.tag}-accuracy.svg",
         bars,
         lambda path: figures.accuracy_bars(path, bars, "test accuracy (%), mean ± std", shown.config.title),
     )
@@ -595,9 +599,8 @@ def activation_markdown(ctx: Context, name: str) -> str:
     curves = _mean_curve(runs)
     if name in curves:
         series = {n: (list(range(1, len(c) + 1)), c) for n, c in curves.items() if n in (name, "relu")}
-        tag = "smoke" if shown.smoke else "full"
         url = ctx.asset(
-            f"experiments/curve-{tag}-{name}.svg",
+            f"experiments/curve-{shown.tag}-{name}.svg",
             series,
             lambda path: figures.curves(
                 path,
