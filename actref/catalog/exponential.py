@@ -1,10 +1,9 @@
 """Exponential linear units: x for x > 0 and a saturating exponential below (ELU, SELU, CELU, x·eˣ)."""
 
-import math
-
 import sympy
 import torch
 
+from actref.catalog._checks import finite_real, positive
 from actref.registry import REGISTRY, Activation, Init, Kink, Paper, Param, Properties
 from actref.symbolic import x
 
@@ -14,10 +13,6 @@ scale = sympy.Symbol("lambda", positive=True)
 # Each negative branch sees only x ≤ 0 (the rest is replaced by 0, NaN is kept), so exp never overflows and
 # autograd never multiplies an infinite local derivative by 0. Conditions are written so that NaN reaches a
 # branch that propagates it.
-
-
-def _finite_real(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def elu(x: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
@@ -45,7 +40,7 @@ REGISTRY.add(
         forward=elu,
         derivative_fn=elu_derivative,
         params={
-            "alpha": Param(1.0, _finite_real, "a finite real number", alpha, "negative saturation value −α")
+            "alpha": Param(1.0, finite_real, "a finite real number", alpha, "negative saturation value −α")
         },
         expr=sympy.Piecewise((alpha * (sympy.exp(x) - 1), x <= 0), (x, True)),
         derivative_expr=sympy.Piecewise((alpha * sympy.exp(x), x <= 0), (1, True)),
@@ -122,10 +117,6 @@ def selu_derivative(
     return scale * torch.where(x > 0, 1.0, alpha * torch.exp(xn))
 
 
-def _positive(v) -> bool:
-    return _finite_real(v) and v > 0
-
-
 _LAMBDA_ALPHA = sympy.Float("1.0507009873554804934193349852946", 40) * sympy.Float(
     "1.6732632423543772848170429916717", 40
 )
@@ -142,10 +133,10 @@ REGISTRY.add(
         derivative_fn=selu_derivative,
         params={
             "alpha": Param(
-                SELU_ALPHA, _positive, "alpha > 0 (finite)", alpha, "α ≈ 1.6733 (keep the default)"
+                SELU_ALPHA, positive, "alpha > 0 (finite)", alpha, "α ≈ 1.6733 (keep the default)"
             ),
             "scale": Param(
-                SELU_SCALE, _positive, "scale > 0 (finite)", scale, "λ ≈ 1.0507 (keep the default)"
+                SELU_SCALE, positive, "scale > 0 (finite)", scale, "λ ≈ 1.0507 (keep the default)"
             ),
         },
         expr=scale * sympy.Piecewise((alpha * (sympy.exp(x) - 1), x <= 0), (x, True)),
@@ -191,7 +182,7 @@ REGISTRY.add(
 
 
 def _celu_alpha_ok(v) -> bool:
-    return _finite_real(v) and v != 0
+    return finite_real(v) and v != 0
 
 
 def celu(x: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:

@@ -1,10 +1,9 @@
 """ReLU and its relatives: piecewise-linear units with kinks, plus squared ReLU and softplus."""
 
-import math
-
 import sympy
 import torch
 
+from actref.catalog._checks import finite_real, positive
 from actref.registry import REGISTRY, Activation, Init, Kink, Paper, Param, Properties
 from actref.symbolic import sigmoid as sym_sigmoid
 from actref.symbolic import x
@@ -113,10 +112,6 @@ REGISTRY.add(
 a = sympy.Symbol("a", real=True)  # the slope for x < 0 (negative_slope, or PReLU's weight)
 
 
-def _finite_real(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
 def leaky_relu(x: torch.Tensor, negative_slope: float = 0.01) -> torch.Tensor:
     # x <= 0 (not x < 0) so that autograd returns negative_slope at 0, as torch does.
     return torch.where(x <= 0, negative_slope * x, x)
@@ -136,7 +131,7 @@ REGISTRY.add(
         forward=leaky_relu,
         derivative_fn=leaky_relu_derivative,
         params={
-            "negative_slope": Param(0.01, _finite_real, "a finite real number", a, "slope for x ≤ 0"),
+            "negative_slope": Param(0.01, finite_real, "a finite real number", a, "slope for x ≤ 0"),
         },
         expr=sympy.Piecewise((a * x, x <= 0), (x, True)),
         derivative_expr=sympy.Piecewise((a, x <= 0), (1, True)),
@@ -171,7 +166,7 @@ REGISTRY.add(
 def _prelu_weight_ok(v) -> bool:
     if isinstance(v, torch.Tensor):
         return v.is_floating_point() and v.dim() <= 1 and v.numel() >= 1
-    return _finite_real(v)
+    return finite_real(v)
 
 
 def prelu(x: torch.Tensor, weight: float | torch.Tensor = 0.25) -> torch.Tensor:
@@ -324,10 +319,10 @@ REGISTRY.add(
         derivative_fn=rrelu_derivative,
         params={
             "lower": Param(
-                1 / 8, _finite_real, "a finite real number ≤ upper", l_sym, "lower bound of the slope"
+                1 / 8, finite_real, "a finite real number ≤ upper", l_sym, "lower bound of the slope"
             ),
             "upper": Param(
-                1 / 3, _finite_real, "a finite real number ≥ lower", u_sym, "upper bound of the slope"
+                1 / 3, finite_real, "a finite real number ≥ lower", u_sym, "upper bound of the slope"
             ),
             "training": Param(
                 False, _is_bool, "True or False", None, "sample random slopes (True) or use (l+u)/2 (False)"
@@ -436,10 +431,6 @@ REGISTRY.add(
 t_sym = sympy.Symbol("t", real=True)  # softplus threshold
 
 
-def _positive(v) -> bool:
-    return _finite_real(v) and v > 0
-
-
 def softplus(x: torch.Tensor, beta: float = 1.0, threshold: float = 20.0) -> torch.Tensor:
     z = beta * x
     # log(1 + e^z) = log1p(e^z) for z ≤ 0 and z + log1p(e^−z) for z > 0: each branch sees only its own
@@ -474,9 +465,9 @@ REGISTRY.add(
         forward=softplus,
         derivative_fn=softplus_derivative,
         params={
-            "beta": Param(1.0, _positive, "beta > 0 (finite)", beta, "sharpness; β → ∞ gives ReLU"),
+            "beta": Param(1.0, positive, "beta > 0 (finite)", beta, "sharpness; β → ∞ gives ReLU"),
             "threshold": Param(
-                20.0, _finite_real, "a finite real number", t_sym, "βx above this returns x (torch's cut-off)"
+                20.0, finite_real, "a finite real number", t_sym, "βx above this returns x (torch's cut-off)"
             ),
         },
         expr=sympy.Piecewise((sympy.log(1 + sympy.exp(beta * x)) / beta, beta * x <= t_sym), (x, True)),

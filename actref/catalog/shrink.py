@@ -9,6 +9,7 @@ import math
 import sympy
 import torch
 
+from actref.catalog._checks import finite_real
 from actref.registry import REGISTRY, Activation, Init, Kink, Paper, Param, Properties
 from actref.symbolic import x
 
@@ -185,10 +186,6 @@ REGISTRY.add(
 threshold_sym, value_sym = sympy.Symbol("t", real=True), sympy.Symbol("v", real=True)
 
 
-def _finite(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
 def _threshold_builtin(x: torch.Tensor, threshold: float = 0.0, value: float = 0.0) -> torch.Tensor:
     # F.threshold has no defaults; give it ours so it takes the same keyword parameters as the spec.
     return torch.nn.functional.threshold(x, threshold, value)
@@ -219,8 +216,10 @@ REGISTRY.add(
         forward=threshold,
         derivative_fn=threshold_derivative,
         params={
-            "threshold": Param(0.0, _finite, "a finite real", threshold_sym, "inputs ≤ t are replaced (t)"),
-            "value": Param(0.0, _finite, "a finite real", value_sym, "the replacement value v"),
+            "threshold": Param(
+                0.0, finite_real, "a finite real", threshold_sym, "inputs ≤ t are replaced (t)"
+            ),
+            "value": Param(0.0, finite_real, "a finite real", value_sym, "the replacement value v"),
         },
         expr=sympy.Piecewise((x, x > threshold_sym), (value_sym, True), evaluate=False),
         derivative_expr=sympy.Piecewise((1, x > threshold_sym), (0, True), evaluate=False),

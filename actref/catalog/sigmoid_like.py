@@ -1,10 +1,9 @@
 """Sigmoid-shaped activations: S-shaped squashing functions (smooth or piecewise-linear) and log σ."""
 
-import math
-
 import sympy
 import torch
 
+from actref.catalog._checks import finite_real
 from actref.registry import REGISTRY, Activation, Init, Kink, Paper, Param, Properties
 from actref.symbolic import sigmoid as sym_sigmoid
 from actref.symbolic import x
@@ -284,10 +283,6 @@ REGISTRY.add(
 min_val, max_val = sympy.Symbol("a", real=True), sympy.Symbol("b", real=True)
 
 
-def _finite(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
 def _hardtanh_bounds(params) -> None:
     if params["min_val"] > params["max_val"]:
         raise ValueError(
@@ -318,8 +313,8 @@ REGISTRY.add(
         forward=hardtanh,
         derivative_fn=hardtanh_derivative,
         params={
-            "min_val": Param(-1.0, _finite, "a finite real ≤ max_val", min_val, "lower clip value a"),
-            "max_val": Param(1.0, _finite, "a finite real ≥ min_val", max_val, "upper clip value b"),
+            "min_val": Param(-1.0, finite_real, "a finite real ≤ max_val", min_val, "lower clip value a"),
+            "max_val": Param(1.0, finite_real, "a finite real ≥ min_val", max_val, "upper clip value b"),
         },
         expr=sympy.Piecewise((min_val, x <= min_val), (max_val, x >= max_val), (x, True), evaluate=False),
         derivative_expr=sympy.Piecewise((0, x <= min_val), (0, x >= max_val), (1, True), evaluate=False),
