@@ -215,23 +215,18 @@ def load(
             if not 0 < n <= len(y):
                 raise ValueError(f"subset size for {key} must be in 1..{len(y)}, got {n}.")
             splits[key] = (x[:n], y[:n])
-    train_images = splits["train"][0].astype(np.float32) / 255.0
-    mean, std = float(train_images.mean()), float(train_images.std())
-
-    def tensor(x: np.ndarray) -> torch.Tensor:
-        t = torch.from_numpy(x.astype(np.float32) / 255.0)
-        return ((t - mean) / std).to(device)
-
-    def labels_tensor(y: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(y.astype(np.int64)).to(device)
-
+    # Each split is converted once; the statistics come from the converted training split.
+    scaled = {key: x.astype(np.float32) / 255.0 for key, (x, _) in splits.items()}
+    mean, std = float(scaled["train"].mean()), float(scaled["train"].std())
+    xs = {key: ((torch.from_numpy(x) - mean) / std).to(device) for key, x in scaled.items()}
+    ys = {key: torch.from_numpy(y.astype(np.int64)).to(device) for key, (_, y) in splits.items()}
     return FashionMNIST(
-        train_x=tensor(splits["train"][0]),
-        train_y=labels_tensor(splits["train"][1]),
-        val_x=tensor(splits["val"][0]),
-        val_y=labels_tensor(splits["val"][1]),
-        test_x=tensor(splits["test"][0]),
-        test_y=labels_tensor(splits["test"][1]),
+        train_x=xs["train"],
+        train_y=ys["train"],
+        val_x=xs["val"],
+        val_y=ys["val"],
+        test_x=xs["test"],
+        test_y=ys["test"],
         mean=mean,
         std=std,
         source=str(directory),
