@@ -22,6 +22,17 @@ xs = sympy.IndexedBase("x")
 i, j, n = sympy.symbols("i j n", integer=True, positive=True)
 
 
+# Shared by softmax and log_softmax.
+_BRIDLE = Paper(
+    authors="Bridle",
+    year=1990,
+    title="Probabilistic Interpretation of Feedforward Classification Network Outputs",
+    url="https://doi.org/10.1007/978-3-642-76153-9_28",
+    venue="Neurocomputing (NATO ASI Series F68)",
+)
+_OUTPUT_LAYER_INIT = Init("xavier", 1.0, "an output layer: Glorot's scheme keeps the logits near unit scale")
+
+
 def _is_dim(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
@@ -66,14 +77,8 @@ REGISTRY.add(
                 "monotonic here means each output rises with its own logit; it falls as any other logit rises",
             ),
         ),
-        paper=Paper(
-            authors="Bridle",
-            year=1990,
-            title="Probabilistic Interpretation of Feedforward Classification Network Outputs",
-            url="https://doi.org/10.1007/978-3-642-76153-9_28",
-            venue="Neurocomputing (NATO ASI Series F68)",
-        ),
-        init=Init("xavier", 1.0, "an output layer: Glorot's scheme keeps the logits near unit scale"),
+        paper=_BRIDLE,
+        init=_OUTPUT_LAYER_INIT,
         elementwise=False,
         plot_range=(-4.0, 4.0),
         related=("log_softmax", "sigmoid"),
@@ -134,14 +139,8 @@ REGISTRY.add(
                 "each output increases with its own logit; its slope 1 − s_i vanishes as that logit dominates",
             ),
         ),
-        paper=Paper(
-            authors="Bridle",
-            year=1990,
-            title="Probabilistic Interpretation of Feedforward Classification Network Outputs",
-            url="https://doi.org/10.1007/978-3-642-76153-9_28",
-            venue="Neurocomputing (NATO ASI Series F68)",
-        ),
-        init=Init("xavier", 1.0, "an output layer: Glorot's scheme keeps the logits near unit scale"),
+        paper=_BRIDLE,
+        init=_OUTPUT_LAYER_INIT,
         elementwise=False,
         plot_range=(-4.0, 4.0),
         related=("softmax", "logsigmoid"),
