@@ -47,10 +47,6 @@ class Paper:
     url: str
     venue: str = ""
 
-    def citation(self) -> str:
-        venue = f", {self.venue}" if self.venue else ""
-        return f"{self.authors} ({self.year}). *{self.title}*{venue}."
-
 
 @dataclass(frozen=True)
 class Kink:
@@ -92,14 +88,6 @@ class Properties:
     self_gated: bool = False
     minimum: tuple[float, float] | None = None
     notes: tuple[str, ...] = ()
-
-    @property
-    def bounded_below(self) -> bool:
-        return self.range[0] != -sympy.oo
-
-    @property
-    def bounded_above(self) -> bool:
-        return self.range[1] != sympy.oo
 
 
 @dataclass(frozen=True)
