@@ -21,7 +21,6 @@ import pathlib
 import platform
 import statistics
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -30,6 +29,7 @@ import torch
 
 import actref
 from actref import fast
+from actref.jsonfile import write_json_atomic
 
 DTYPES = ("float32", "bfloat16")
 DEFAULT_ELEMENTS = {"cuda": 2**26, "cpu": 2**22}
@@ -208,7 +208,9 @@ def device_name(device: torch.device) -> str:
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     threads = torch.get_num_threads()
-    return f"cpu ({platform.processor() or platform.machine()}, {threads} thread{'s' if threads != 1 else ''})"
+    return (
+        f"cpu ({platform.processor() or platform.machine()}, {threads} thread{'s' if threads != 1 else ''})"
+    )
 
 
 def _load_average() -> list[float] | None:
@@ -391,18 +393,7 @@ def validate(results: Any) -> dict[str, Any]:
 def write_atomic(results: dict[str, Any], path: str | os.PathLike) -> pathlib.Path:
     """Validate and write `results` as JSON; an interrupted write never replaces a good file."""
     validate(results)
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(results, f, indent=1, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        pathlib.Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_json_atomic(path, results)
 
 
 def load(path: str | os.PathLike) -> dict[str, Any]:

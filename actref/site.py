@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from actref.jsonfile import write_json_atomic
+
 ACTREF_DIR = Path(__file__).resolve().parent
 REPO_ROOT = ACTREF_DIR.parent
 EXPERIMENT_MODES = ("run", "cached", "smoke")
@@ -224,11 +226,7 @@ class Context:
         if path.exists():
             self.build.reused.append(f"data:{name}")
             return json.loads(path.read_text())["value"]
-        value = compute()
-        self.build.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{key}.tmp{os.getpid()}.json")
-        tmp.write_text(json.dumps({"value": value, "provenance": self.build.provenance.__dict__}))
-        os.replace(tmp, path)
+        write_json_atomic(path, {"value": compute(), "provenance": self.build.provenance.__dict__})
         self.build.drawn.append(f"data:{name}")
         return json.loads(path.read_text())["value"]  # the same (JSON) form as a warm build returns
 

@@ -14,14 +14,13 @@ import json
 import os
 import platform
 import subprocess
-import tempfile
 from pathlib import Path
-from typing import Any
 
 import torch
 
 import actref
 from actref.experiments.configs import ExperimentConfig
+from actref.jsonfile import write_json_atomic  # noqa: F401  (results.write_json_atomic is the API here)
 
 PACKAGE = Path(actref.__file__).resolve().parent
 REPO = PACKAGE.parent
@@ -95,24 +94,6 @@ def provenance(config: ExperimentConfig, device: torch.device, train_seconds: fl
         "train_seconds": round(train_seconds, 3),
         "mode": mode,
     }
-
-
-def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
-    """Write JSON to a temporary file beside `path`, then rename it over `path`: never a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=1, allow_nan=True)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def read_json(path: str | os.PathLike) -> dict | None:
