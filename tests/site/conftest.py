@@ -1,16 +1,25 @@
-"""One site build per test session, shared by the page, docs-code and browser tests."""
+"""One site build per test session, shared by the page, docs-code and browser tests; for the browser tests,
+one local HTTP server over that build, one headless Chromium, a watched page per test and an axe-core check."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# The impacts the accessibility goal forbids; "moderate" and "minor" findings are not failures.
+AXE_FAILING_IMPACTS = ("critical", "serious")
 
 
 @dataclass(frozen=True)
@@ -53,3 +62,117 @@ def built_site(tmp_path_factory) -> BuiltSite:
     if done.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed (exit {done.returncode}):\n{log[-6000:]}")
     return BuiltSite(site_dir, log, seconds)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    """Base URL of a local HTTP server over the built site (a file:// URL would not run the search worker)."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site.site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session (Playwright's own browser download is not used)."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page whose JS errors, console errors and request hosts are recorded; off-site requests are blocked."""
+
+    def __init__(self, browser, color_scheme: str = "light"):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        host = urlsplit(url).hostname
+        if url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser):
+    w = Watched(browser)
+    yield w
+    w.close()
+
+
+class Axe:
+    """axe-core (installed from npm) run inside a Playwright page; only critical and serious findings count.
+
+    `violations(page, allow=...)` returns axe's own records (`id`, `impact`, `help`, `nodes`, each node with
+    its `target` selectors and `failureSummary`), without the nodes named in `allow`: a set of
+    (rule id, CSS selector) pairs for findings a test accepts explicitly, each with a comment saying why."""
+
+    def __init__(self, impacts=AXE_FAILING_IMPACTS):
+        self.impacts = impacts
+
+    def violations(self, page, allow: frozenset[tuple[str, str]] = frozenset()) -> list[dict]:
+        if not AXE_JS.exists():
+            pytest.fail(f"{AXE_JS} is missing: run `npm ci` (make npm-assets)")
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate("async () => await axe.run(document)")
+        found = []
+        for v in result["violations"]:
+            if v["impact"] not in self.impacts:
+                continue
+            nodes = [n for n in v["nodes"] if (v["id"], " ".join(map(str, n["target"]))) not in allow]
+            if nodes:
+                found.append({**v, "nodes": nodes})
+        return found
+
+    @staticmethod
+    def describe(violations: list[dict]) -> str:
+        """One line per failing node: rule id, impact, selector and axe's summary (for assertion messages)."""
+        lines = []
+        for v in violations:
+            for node in v["nodes"]:
+                summary = " ".join(node.get("failureSummary", "").split())
+                target = " ".join(map(str, node["target"]))
+                lines.append(f"{v['id']} ({v['impact']}) at {target}: {summary}")
+        return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """The axe-core helper: `axe.violations(page)` and `axe.describe(violations)`."""
+    return Axe()
