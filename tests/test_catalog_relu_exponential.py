@@ -11,7 +11,6 @@ import math
 
 import mpmath
 import pytest
-import sympy
 import torch
 import torch.nn.functional as F
 
@@ -89,63 +88,57 @@ def exact_softplus(x: float, beta: float = 1.0) -> mpmath.mpf:
         return mpmath.log1p(mpmath.exp(z)) / beta
 
 
-@pytest.mark.parametrize("beta, threshold", [(1.0, 20.0), (2.0, 20.0), (1.0, 10.0)])
-def test_softplus_threshold_gap_is_measured(beta, threshold):
-    """Just above threshold/β torch (and we) return x; the exact softplus is larger by log1p(e^−βx)/β."""
+@pytest.mark.parametrize("beta", [1.0, 2.0, 0.5])
+def test_softplus_is_exact_where_torch_cuts_off(beta):
+    """Above 20/β torch returns x; the spec returns the exact log(1 + e^βx)/β, larger by log1p(e^−βx)/β."""
     spec = actref.get("softplus")
-    x0 = math.nextafter(threshold / beta, math.inf)
-    ours = spec(torch.tensor([x0], dtype=f64), beta=beta, threshold=threshold).item()
-    builtin = F.softplus(torch.tensor([x0], dtype=f64), beta=beta, threshold=threshold).item()
-    assert ours == builtin == x0
+    x0 = math.nextafter(20.0 / beta, math.inf)
+    ours = spec(torch.tensor([x0], dtype=f64), beta=beta).item()
+    builtin = F.softplus(torch.tensor([x0], dtype=f64), beta=beta).item()
+    assert builtin == x0  # torch's cut-off
     with mpmath.workdps(60):
-        gap = exact_softplus(x0, beta) - mpmath.mpf(ours)
-        expected = mpmath.log1p(mpmath.exp(-threshold)) / beta
-        assert abs(gap - expected) / expected < 1e-6
-    if (beta, threshold) == (1.0, 20.0):
-        # The numbers the spec states (builtin_differences, conventions, properties.notes).
-        assert float(gap) == pytest.approx(2.0612e-9, rel=1e-4)
-        assert float(gap) / x0 == pytest.approx(1.03e-10, rel=1e-2)
-        assert spec.properties.smoothness == "discontinuous"  # the threshold form; exact softplus is C∞
-        stated = " ".join(spec.properties.notes)
-        assert "2.0612e-9" in stated and "1.03e-10" in stated
-        # torch's gradient at exactly the threshold is σ(20), as the declared Kink says
-        (kink,) = spec.kinks
-        assert float(kink.at.subs(spec.substitutions())) == 20.0
-        sigma20 = float(kink.grad.subs(spec.substitutions()).rewrite(sympy.exp))
-        assert autograd_at(spec, 20.0) == pytest.approx(sigma20, rel=1e-15)
-        assert autograd_at(F.softplus, 20.0) == pytest.approx(sigma20, rel=1e-15)
-        # the derivative jumps from σ(20) to 1
-        below = spec.derivative(torch.tensor([20.0], dtype=f64)).item()
-        above = spec.derivative(torch.tensor([x0], dtype=f64)).item()
-        assert above == 1.0 and 1 - below == pytest.approx(2.0611536e-9, rel=1e-6)
-    # Below the threshold the formula is the exact function.
-    x1 = threshold / beta - 1e-9
-    below = spec(torch.tensor([x1], dtype=f64), beta=beta, threshold=threshold).item()
-    assert abs(below - float(exact_softplus(x1, beta))) <= 1e-15 * below
+        exact = exact_softplus(x0, beta)
+        torch_gap = exact - mpmath.mpf(builtin)
+        assert abs(mpmath.mpf(ours) - exact) <= 1e-15 * exact
+        assert abs(torch_gap - mpmath.log1p(mpmath.exp(-20)) / beta) / torch_gap < 1e-6
+    # The size the spec states (builtin_differences, and the tolerance tests/test_builtin.py allows).
+    assert float(torch_gap) * beta == pytest.approx(spec.extra["builtin_abs_gap"], rel=1e-6)
+    assert float(torch_gap) * beta == pytest.approx(2.06e-9, rel=1e-3)
+    assert "2.06e-9" in spec.builtin_differences and "1.03e-10" in spec.builtin_differences
+    if beta == 1.0:
+        assert float(torch_gap) / x0 == pytest.approx(1.03e-10, rel=1e-2)
+    # The exact f′ is σ(βx) on both sides of the cut-off (torch's jumps to 1); no kink, C∞.
+    assert spec.properties.smoothness == "C∞" and spec.kinks == ()
+    with mpmath.workdps(60):
+        sigma = float(1 / (1 + mpmath.exp(-mpmath.mpf(beta) * mpmath.mpf(x0))))
+    assert spec.derivative(torch.tensor([x0], dtype=f64), beta=beta).item() == pytest.approx(sigma, rel=1e-15)
+    assert autograd_at(spec, x0, beta=beta) == pytest.approx(sigma, rel=1e-15)
+    assert autograd_at(F.softplus, x0, beta=beta) == 1.0
 
 
-@pytest.mark.parametrize("value", [-700.0, -100.0, -1e-20, 0.0, 1e-20, 3.0, 19.5, 700.0])
+@pytest.mark.parametrize("value", [-700.0, -100.0, -1e-20, 0.0, 1e-20, 3.0, 19.5, 20.5, 40.0, 700.0])
 def test_softplus_float64_tails(value):
     spec = actref.get("softplus")
     x = torch.tensor([value], dtype=f64)
     got = spec(x).item()
-    want = value if value > 20 else float(exact_softplus(value))
-    assert got == pytest.approx(want, rel=1e-14)
+    want = float(exact_softplus(value))
+    assert got == pytest.approx(want, rel=1e-15)
     with mpmath.workdps(60):
         sig = 1 / (1 + mpmath.exp(-mpmath.mpf(value)))
-    want_d = 1.0 if value > 20 else float(sig)
-    assert spec.derivative(x).item() == pytest.approx(want_d, rel=1e-14)
-    assert autograd_at(spec, value) == pytest.approx(want_d, rel=1e-14)
+    assert spec.derivative(x).item() == pytest.approx(float(sig), rel=1e-15)
+    assert autograd_at(spec, value) == pytest.approx(float(sig), rel=1e-15)
 
 
-def test_softplus_huge_threshold_does_not_overflow():
-    # With the cut-off moved out of the way, the stable form must carry the whole range by itself.
+def test_softplus_does_not_overflow():
+    # The stable form carries the whole float range; where βx overflows, f(x) = x.
     spec = actref.get("softplus")
     x = torch.tensor([-1e300, -800.0, 800.0, 1e300], dtype=f64, requires_grad=True)
-    y = spec(x, threshold=1e308)
+    y = spec(x)
     y.sum().backward()
     assert y.tolist() == [0.0, pytest.approx(float(exact_softplus(-800.0)), rel=1e-12), 800.0, 1e300]
     assert x.grad.tolist() == [0.0, pytest.approx(math.exp(-800.0), rel=1e-12), 1.0, 1.0]
+    big = torch.tensor([1e308], dtype=f64)
+    assert spec(big, beta=4.0).item() == 1e308  # βx = inf, the true value is x (+ 0)
     # The naive form overflows and its gradient is nan: the pitfall this guards against.
     xn = torch.tensor([100.0], dtype=torch.float32, requires_grad=True)
     naive = torch.log(1 + torch.exp(xn))

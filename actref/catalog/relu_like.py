@@ -428,32 +428,24 @@ REGISTRY.add(
 )
 
 
-t_sym = sympy.Symbol("t", real=True)  # softplus threshold
-
-
-def softplus(x: torch.Tensor, beta: float = 1.0, threshold: float = 20.0) -> torch.Tensor:
+def softplus(x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
     z = beta * x
-    # log(1 + e^z) = log1p(e^z) for z ≤ 0 and z + log1p(e^−z) for z > 0: each branch sees only its own
-    # half-line (NaN is kept), so exp never overflows and autograd never meets 0·inf.
-    zn, zp = torch.where(z > 0, 0.0, z), torch.where(z <= 0, 0.0, z)
-    soft = torch.where(z > 0, zp + torch.log1p(torch.exp(-zp)), torch.log1p(torch.exp(zn))) / beta
-    # torch's semantics: above the threshold return x itself (off by log1p(e^−βx)/β, < 2.1e-9 at the defaults).
-    return torch.where(z > threshold, x, soft)
+    # log(1 + e^z)/β = log1p(e^z)/β for z ≤ 0 and x + log1p(e^−z)/β for z > 0: each branch sees only its own
+    # half-line (NaN is kept), so exp never overflows, βx overflowing to ±inf still gives x (or 0), and
+    # autograd never meets 0·inf.
+    positive = z > 0
+    zn, zp = torch.where(positive, 0.0, z), torch.where(positive, z, 0.0)
+    return torch.where(positive, x + torch.log1p(torch.exp(-zp)) / beta, torch.log1p(torch.exp(zn)) / beta)
 
 
-def softplus_derivative(x: torch.Tensor, beta: float = 1.0, threshold: float = 20.0) -> torch.Tensor:
-    z = beta * x
-    # σ(βx), computed by torch.sigmoid (accurate in both tails); exactly 1 above the threshold, like torch.
-    return torch.where(z > threshold, 1.0, torch.sigmoid(z))
+def softplus_derivative(x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    # σ(βx), computed by torch.sigmoid (accurate in both tails).
+    return torch.sigmoid(beta * x)
 
 
-_SOFTPLUS_GAP = (
-    "Where βx > threshold, torch (and this spec) return x instead of log(1 + e^{βx})/β. The exact value is "
-    "larger by log1p(e^{−βx})/β, most just above the threshold: 2.0612e-9 absolute (1.03e-10 relative) at "
-    "the defaults β = 1, threshold = 20, where the derivative is 1 instead of σ(20) = 1 − 2.06e-9. So f "
-    "jumps by 2.06e-9 at x = threshold/β."
-)
-
+# torch.nn.functional.softplus(x, beta, threshold=20) returns x itself where βx > threshold. The exact value is
+# larger by log1p(e^{−βx})/β, most just above the cut-off: tests/test_catalog_relu_exponential.py measures it.
+SOFTPLUS_THRESHOLD_GAP = 2.0611536e-9  # log1p(e^−20), in units of 1/β
 
 REGISTRY.add(
     Activation(
@@ -461,45 +453,33 @@ REGISTRY.add(
         title="Softplus",
         family="relu-like",
         aliases=("smooth_relu", "smoothrelu"),
-        summary="log(1 + e^{βx})/β: a smooth, strictly positive ReLU, with torch's linear cut-off above a threshold.",
+        summary="log(1 + e^{βx})/β: a smooth, strictly positive ReLU whose derivative is the logistic σ(βx).",
         forward=softplus,
         derivative_fn=softplus_derivative,
         params={
             "beta": Param(1.0, positive, "beta > 0 (finite)", beta, "sharpness; β → ∞ gives ReLU"),
-            "threshold": Param(
-                20.0, finite_real, "a finite real number", t_sym, "βx above this returns x (torch's cut-off)"
-            ),
         },
-        expr=sympy.Piecewise((sympy.log(1 + sympy.exp(beta * x)) / beta, beta * x <= t_sym), (x, True)),
-        derivative_expr=sympy.Piecewise((sym_sigmoid(beta * x), beta * x <= t_sym), (1, True)),
+        expr=sympy.log(1 + sympy.exp(beta * x)) / beta,
+        derivative_expr=sym_sigmoid(beta * x),
         builtin=torch.nn.functional.softplus,
-        builtin_code="torch.nn.functional.softplus(x, beta=1.0, threshold=20.0)",
+        builtin_code="torch.nn.functional.softplus(x, beta=1.0)",
         builtin_differences=(
-            "None in value: we follow torch's threshold semantics exactly. torch accepts beta ≤ 0; we raise "
-            "ValueError."
+            "torch's F.softplus has a `threshold` argument (default 20) and returns x itself where βx > "
+            "threshold, so its f jumps by log1p(e^{−20})/β = 2.06e-9/β at x = 20/β (1.03e-10 relative), and its "
+            "f′ is exactly 1 there instead of σ(20) = 1 − 2.06e-9. We compute the exact function everywhere. "
+            "torch accepts beta ≤ 0; we raise ValueError."
         ),
-        conventions="softplus(−inf) = 0, softplus(+inf) = inf, nan → nan.",
+        conventions="softplus(−inf) = 0, softplus(+inf) = inf, nan → nan; where βx overflows, f(x) = x.",
         properties=Properties(
             range=(sympy.Integer(0), sympy.oo),
             range_closed=(False, False),
             monotonic=True,
-            smoothness="discontinuous",
+            smoothness="C∞",
             zero_centred=False,
             saturates=("negative",),
-            notes=(
-                "The exact softplus is C∞; the thresholded form computed here (and by torch) is not: "
-                + _SOFTPLUS_GAP,
-                "Always above ReLU, by at most log(2)/β (at x = 0).",
-            ),
+            notes=("Always above ReLU, by at most log(2)/β (at x = 0).",),
         ),
-        kinks=(
-            Kink(
-                at=t_sym / beta,
-                grad=sym_sigmoid(t_sym),
-                note="Not a kink of softplus itself: the threshold form jumps here by log1p(e^−t)/β "
-                "(2.06e-9 at the defaults). torch's gradient at exactly x = t/β is σ(t).",
-            ),
-        ),
+        extra={"builtin_abs_gap": SOFTPLUS_THRESHOLD_GAP},
         paper=Paper(
             authors="Dugas, Bengio, Bélisle, Nadeau, Garcia",
             year=2001,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-import actref
+from actref import catalog
 
 STANDARD_HIDDEN = (256, 128)
 SEEDS = (0, 1, 2, 3, 4)
@@ -46,6 +46,11 @@ DEPTH_ACTIVATIONS = (
 )
 LR_ACTIVATIONS = ("relu", "leaky_relu", "relu6", "prelu", "elu", "selu", "gelu", "silu", "tanh", "sigmoid")
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+DEPTHS = (2, 4, 8, 16, 32)
+# The depth claim (plain deep ReLU nets need normalisation) comes from SGD-trained networks (He et al. 2015);
+# Adam's per-parameter step scaling hides vanishing gradients, so the sweep runs both.
+SGD_LR, SGD_MOMENTUM = 1e-2, 0.9
+OPTIMIZERS = ("adam", "sgd")
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ class Member:
 
     @property
     def init_label(self) -> str:
-        spec_init = actref.get(self.activation).init
+        spec_init = catalog.get(self.activation).init
         scheme, gain = self.init or (spec_init.scheme, spec_init.gain)
         return f"{scheme} (gain {gain:.3g})"
 
@@ -75,6 +80,11 @@ class Variant:
     )
     lr: float = 1e-3
     inits: tuple[tuple[str, float] | None, ...] | None = None  # per activation (signal experiment)
+    optimizer: str = "adam"  # "adam", or "sgd" (momentum SGD_MOMENTUM)
+
+    def __post_init__(self) -> None:
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"Unknown optimizer {self.optimizer!r}; valid: {', '.join(OPTIMIZERS)}.")
 
     def members(self, seeds: tuple[int, ...]) -> list[Member]:
         inits = self.inits or (None,) * len(self.activations)
@@ -111,14 +121,14 @@ class ExperimentConfig:
 
 
 def _registered(names) -> tuple[str, ...]:
-    known = set(actref.names())
+    known = set(catalog.names())
     return tuple(n for n in names if n in known)
 
 
 def elementwise_activations() -> tuple[str, ...]:
     """Every registered elementwise activation usable as a hidden unit, sorted by name."""
     return tuple(
-        s.name for s in actref.all_specs() if s.elementwise and s.name not in NOT_HIDDEN_UNITS + GATED
+        s.name for s in catalog.all_specs() if s.elementwise and s.name not in NOT_HIDDEN_UNITS + GATED
     )
 
 
@@ -147,9 +157,19 @@ def depth() -> ExperimentConfig:
     return ExperimentConfig(
         name="depth",
         title="Depth: plain MLPs of 2 to 32 hidden layers",
-        description="Plain MLPs with 2, 4, 8, 16 and 32 hidden layers of width 128, no normalisation, Adam lr "
-        "1e-3, 20 epochs, 5 seeds; gradient norm per layer at init and after the first epoch.",
-        variants=tuple(Variant(f"depth{d}", acts, hidden=(128,) * d) for d in (2, 4, 8, 16, 32)),
+        description="Plain MLPs with 2, 4, 8, 16 and 32 hidden layers of width 128, no normalisation, each "
+        f"trained twice: with Adam (lr 1e-3) and with SGD (lr {SGD_LR:g}, momentum {SGD_MOMENTUM:g}); 20 epochs, "
+        "5 seeds; gradient norm per layer at init and after the first epoch.",
+        variants=tuple(
+            Variant(
+                f"depth{d}" + ("" if opt == "adam" else "_sgd"),
+                acts,
+                hidden=(128,) * d,
+                **({} if opt == "adam" else {"lr": SGD_LR, "optimizer": "sgd"}),
+            )
+            for opt in OPTIMIZERS
+            for d in DEPTHS
+        ),
         measure=("grad_norms",),
     )
 
@@ -180,7 +200,7 @@ def self_normalisation() -> ExperimentConfig:
         ("gelu", ("kaiming", 2**0.5)),
         ("silu", ("kaiming", 2**0.5)),
     ]
-    known = set(actref.names())
+    known = set(catalog.names())
     pairs = [p for p in pairs if p[0] in known]
     return ExperimentConfig(
         name="self_normalisation",
@@ -213,7 +233,7 @@ def gated() -> ExperimentConfig:
 
 def output_ratio(activation: str) -> float:
     """Output features per input feature of an activation along the last dim (½ for GLU, 2 for CReLU)."""
-    spec = actref.get(activation)
+    spec = catalog.get(activation)
     if spec.elementwise:
         return 1.0
     width = 24

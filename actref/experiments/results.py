@@ -1,15 +1,23 @@
-"""Results files: one JSON per experiment, written atomically, stamped with provenance and a config hash.
+"""Results files: one JSON per experiment, written atomically, stamped with provenance and per-run hashes.
 
-The config hash covers the config and the source of every file that shapes the numbers (the data loader, the
-trainer and configs, the registry and the catalogue). A committed result whose hash no longer matches is shown
-as stale. Presentation code (report.py, cli.py, stats.py) is left out: re-styling a table does not make
-numbers stale.
+Staleness is per run and follows what shapes that run's numbers, by content, never by path:
+- `code_hash()`: the source of the data loader, the trainer and the runner, and of the config functions that
+  decide layer widths;
+- `config_hash(config)`: that plus the config's training settings (not its title or description);
+- `run_hash(config, variant, member)`: that plus the variant's settings, the member (activation, seed, init) and
+  its activation's fingerprint (forward, built-in, initialisation, module, parameter defaults).
+Editing one spec's forward makes that activation's runs stale, and only those; editing a summary, a paper title,
+the site code or moving a file makes nothing stale.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 import hashlib
+import importlib.util
+import inspect
 import json
 import os
 import platform
@@ -18,41 +26,130 @@ from pathlib import Path
 
 import torch
 
-import actref
-from actref.experiments.configs import ExperimentConfig
+from actref import catalog, version
+from actref.experiments import configs
+from actref.experiments.configs import ExperimentConfig, Member, Variant
 from actref.jsonfile import write_json_atomic  # noqa: F401  (results.write_json_atomic is the API here)
+from actref.registry import Activation
 
-PACKAGE = Path(actref.__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 REPO = PACKAGE.parent
 RESULTS_DIR = REPO / "results"
 SMOKE_DIR = REPO / ".cache" / "experiments-smoke"
-HASHED_SOURCES = (
-    "data.py",
-    "registry.py",
-    "nn.py",
-    "experiments/configs.py",
-    "experiments/stacked.py",
-    "experiments/runner.py",
-    "catalog/*.py",
-)
+# Prose fields of a config: editing them changes no number.
+PROSE_FIELDS = ("title", "description")
 
 
-def source_files() -> list[Path]:
-    """The files whose source is part of the config hash, in a stable order."""
-    files: list[Path] = []
-    for pattern in HASHED_SOURCES:
-        files.extend(sorted(PACKAGE.glob(pattern)))
-    return files
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def _source(obj) -> str:
+    """The source of a Python function, or a stable name for one without source (a torch C function)."""
+    try:
+        return inspect.getsource(obj)
+    except (OSError, TypeError):  # no repr: it may carry a memory address, different in every process
+        name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__qualname__
+        return f"{getattr(obj, '__module__', None) or ''}.{name}"
+
+
+# The modules whose whole source shapes the numbers, by module name (their content is hashed, not their path).
+TRAINING_MODULES = ("actref.data", "actref.experiments.stacked", "actref.experiments.runner")
+
+
+@functools.cache
+def code_hash() -> str:
+    """Hash of the source that turns a config into numbers: data loading, the stacked trainer, the runner."""
+    sources = [Path(importlib.util.find_spec(name).origin).read_bytes() for name in TRAINING_MODULES]
+    functions = (configs.layer_widths, configs.output_ratio, configs.parameter_count, configs.Variant.members)
+    return _digest(*sources, *(_source(f) for f in functions))
+
+
+def activation_fingerprint(spec: Activation) -> str:
+    """Hash of what an activation contributes to a training run: forward, built-in, init, module, defaults."""
+    return _digest(
+        spec.forward_source(),
+        _source(spec.builtin) if spec.builtin is not None else "",
+        repr(spec.builtin_code),
+        _source(spec.module_factory) if spec.module_factory is not None else "",
+        json.dumps([spec.init.scheme, spec.init.gain]),
+        json.dumps(spec.defaults, sort_keys=True, default=repr),
+        repr(spec.elementwise),
+    )
+
+
+def training_settings(config: ExperimentConfig | dict) -> dict:
+    """The config as a dict without its prose fields and without the variants' activation lists."""
+    data_ = config.to_dict() if isinstance(config, ExperimentConfig) else dict(config)
+    settings = {k: v for k, v in data_.items() if k not in (*PROSE_FIELDS, "variants", "seeds")}
+    return settings
 
 
 def config_hash(config: ExperimentConfig | dict) -> str:
-    """sha256 (first 16 hex digits) of the config and the source of the code that produces its numbers."""
-    data = config.to_dict() if isinstance(config, ExperimentConfig) else config
-    h = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode())
-    for path in source_files():
-        h.update(path.relative_to(PACKAGE).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    """sha256 (16 hex digits) of the config's training settings, all its variants and the trainer's code."""
+    data_ = config.to_dict() if isinstance(config, ExperimentConfig) else dict(config)
+    shaping = {k: v for k, v in data_.items() if k not in PROSE_FIELDS}
+    return _digest(json.dumps(shaping, sort_keys=True, default=str), code_hash())
+
+
+def _variant_settings(variant: Variant) -> dict:
+    return {k: v for k, v in dataclasses.asdict(variant).items() if k not in ("activations", "inits")}
+
+
+def run_hash(config: ExperimentConfig, variant: Variant, member: Member) -> str:
+    """The hash a run must carry to be current: everything that shapes its numbers, and nothing else."""
+    return _digest(
+        code_hash(),
+        json.dumps(training_settings(config), sort_keys=True, default=str),
+        json.dumps(_variant_settings(variant), sort_keys=True, default=str),
+        json.dumps([member.activation, member.seed, member.init]),
+        activation_fingerprint(catalog.get(member.activation)),
+    )
+
+
+def init_text(member: Member) -> str:
+    """The initialisation a member uses, as written in its run: "scheme:gain"."""
+    scheme, gain = member.init or (
+        catalog.get(member.activation).init.scheme,
+        catalog.get(member.activation).init.gain,
+    )
+    return f"{scheme}:{gain:.6g}"
+
+
+def run_key(run: dict) -> tuple[str, str, int, str]:
+    """(variant, activation, seed, init) of a run dict: how runs are matched with a config's members."""
+    return (run.get("variant"), run["activation"], run["seed"], run.get("init", ""))
+
+
+def expected_runs(config: ExperimentConfig) -> dict[tuple, str]:
+    """Every run the config asks for, keyed like run_key(), → the run hash it must carry."""
+    out = {}
+    for variant in config.variants:
+        for member in variant.members(config.seeds):
+            key = (variant.name, member.activation, member.seed, init_text(member))
+            out[key] = run_hash(config, variant, member)
+    return out
+
+
+def stale_runs(result: dict, config: ExperimentConfig) -> list[str]:
+    """Labels ("variant/activation/seed") of the config's runs that are missing from `result` or were made by
+    other code or settings. Empty when the result is current."""
+    have = {run_key(r): r.get("run_hash") for r in result.get("runs", [])}
+    out = []
+    for key, want in expected_runs(config).items():
+        if have.get(key) != want:
+            variant, activation, seed, init = key
+            out.append(f"{variant}/{activation}/seed {seed} ({init})")
+    return out
+
+
+def is_stale(result: dict, config: ExperimentConfig) -> bool:
+    """True when any run of `config` is missing from the result or was produced by other code or settings."""
+    return bool(stale_runs(result, config))
 
 
 def git_commit() -> str | None:
@@ -73,10 +170,27 @@ def git_commit() -> str | None:
     return commit + ("-dirty" if dirty else "")
 
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def device_name(device: torch.device) -> str:
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
-    return f"CPU ({platform.processor() or platform.machine()}, {os.cpu_count()} cores)"
+    return f"CPU ({_cpu_model()}, {os.cpu_count()} cores)"
+
+
+def matmul_precision(device: torch.device) -> str:
+    """How the trainer's matmuls are computed: "tf32" (CUDA with TF32 allowed) or "fp32"."""
+    if device.type == "cuda" and torch.backends.cuda.matmul.allow_tf32:
+        return "tf32"
+    return "fp32"
 
 
 def provenance(config: ExperimentConfig, device: torch.device, train_seconds: float, mode: str) -> dict:
@@ -84,12 +198,15 @@ def provenance(config: ExperimentConfig, device: torch.device, train_seconds: fl
     return {
         "device_name": device_name(device),
         "device_type": device.type,
+        "threads": torch.get_num_threads() if device.type == "cpu" else None,
         "torch": torch.__version__,
         "cuda": torch.version.cuda if device.type == "cuda" else None,
-        "tf32": bool(device.type == "cuda" and torch.backends.cuda.matmul.allow_tf32),
-        "actref": actref.__version__,
+        "matmul_precision": matmul_precision(device),
+        "tf32": matmul_precision(device) == "tf32",
+        "actref": version.__version__,
         "git_commit": git_commit(),
         "config_hash": config_hash(config),
+        "code_hash": code_hash(),
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "train_seconds": round(train_seconds, 3),
         "mode": mode,
@@ -106,8 +223,3 @@ def read_json(path: str | os.PathLike) -> dict | None:
 
 def result_path(name: str, directory: str | os.PathLike | None = None) -> Path:
     return Path(directory or RESULTS_DIR) / f"{name}.json"
-
-
-def is_stale(result: dict, config: ExperimentConfig) -> bool:
-    """True when the result was produced by another config or other code than the current one."""
-    return result.get("provenance", {}).get("config_hash") != config_hash(config)

@@ -22,8 +22,8 @@ import torch
 import torch.nn.functional as F
 from torch.func import functional_call, vmap
 
-import actref
-from actref.experiments.configs import Member, layer_widths, output_ratio
+from actref import catalog
+from actref.experiments.configs import SGD_MOMENTUM, Member, layer_widths, output_ratio
 from actref.registry import Activation, Init
 
 
@@ -37,7 +37,7 @@ def member_init(member: Member) -> Init:
     """The initialisation a model uses: its explicit override, or the spec's recommendation."""
     if member.init is not None:
         return Init(*member.init)
-    return actref.get(member.activation).init
+    return catalog.get(member.activation).init
 
 
 def hidden_unit(spec: Activation) -> Callable[[torch.Tensor], torch.Tensor] | torch.nn.Module:
@@ -110,7 +110,7 @@ class StackedModel(torch.nn.Module):
     def _make_activations(self, n_hidden: int) -> None:
         self.groups = _groups(self.members)
         self.acts = torch.nn.ModuleList(
-            torch.nn.ModuleList(GroupActivation(actref.get(name), a, b) for name, a, b in self.groups)
+            torch.nn.ModuleList(GroupActivation(catalog.get(name), a, b) for name, a, b in self.groups)
             for _ in range(n_hidden)
         )
 
@@ -185,7 +185,7 @@ class StackedCNN(StackedModel):
     def __init__(self, members: list[Member], hidden: tuple[int, int] = (32, 64), n_out: int = 10):
         super().__init__()
         self.members = list(members)
-        if any(not actref.get(m.activation).elementwise for m in self.members):
+        if any(not catalog.get(m.activation).elementwise for m in self.members):
             raise ValueError("The stacked CNN supports elementwise activations only.")
         M = len(self.members)
         c1, c2 = hidden
@@ -266,6 +266,7 @@ class StackedTrainer:
         batch_size: int = 128,
         lr: float = 1e-3,
         use_graph: bool | None = None,
+        optimizer: str = "adam",
     ):
         self.model = model
         self.members = model.members
@@ -288,12 +289,18 @@ class StackedTrainer:
         self.offsets = torch.arange(batch_size, device=self.device)
         self.loss_sum = torch.zeros(M, device=self.device)
         self.diverged = torch.zeros(M, dtype=torch.bool, device=self.device)
-        # Fused Adam: one pass over every tensor (on the CPU too, where the foreach version's separate sqrt and
-        # div passes cost as much as the matmuls); capturable keeps its step count on the GPU for the graph.
-        options = {"fused": True, "capturable": True} if cuda else {"fused": True}
         trainable = [p for p in model.parameters() if p.requires_grad]
-        self.optimizer = torch.optim.Adam(trainable, lr=lr, **options)
+        if optimizer == "adam":
+            # Fused Adam: one pass over every tensor (on the CPU too, where the foreach version's separate sqrt
+            # and div passes cost as much as the matmuls); capturable keeps its step count on the GPU.
+            options = {"fused": True, "capturable": True} if cuda else {"fused": True}
+            self.optimizer = torch.optim.Adam(trainable, lr=lr, **options)
+        elif optimizer == "sgd":
+            self.optimizer = torch.optim.SGD(trainable, lr=lr, momentum=SGD_MOMENTUM, fused=True)
+        else:
+            raise ValueError(f"Unknown optimizer {optimizer!r}; valid: 'adam', 'sgd'.")
         self.graph: torch.cuda.CUDAGraph | None = None
+        self.progress: dict | None = None  # the metrics of train(), so far (see state_dict)
 
     # ------------------------------------------------------------------ data order
     def begin_epoch(self) -> None:
@@ -323,6 +330,11 @@ class StackedTrainer:
     def _capture(self) -> None:
         params = [p for p in self.model.parameters() if p.requires_grad]
         snapshot = [p.detach().clone() for p in params]
+        # A resumed trainer already has optimizer state: the warm-up must not leave its mark on it.
+        state_snapshot = {
+            id(p): {k: v.detach().clone() for k, v in st.items() if torch.is_tensor(v)}
+            for p, st in self.optimizer.state.items()
+        }
         stream = torch.cuda.Stream()
         stream.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(stream):  # warm-up allocates Adam's state outside the graph
@@ -338,10 +350,11 @@ class StackedTrainer:
         with torch.no_grad():
             for p, s in zip(params, snapshot, strict=True):
                 p.copy_(s)
-            for state in self.optimizer.state.values():
-                for value in state.values():
+            for p, state in self.optimizer.state.items():
+                saved = state_snapshot.get(id(p), {})
+                for key, value in state.items():
                     if torch.is_tensor(value):
-                        value.zero_()
+                        value.copy_(saved[key]) if key in saved else value.zero_()
             self.loss_sum.zero_()
             self.diverged.zero_()
             self.step_index.zero_()
@@ -403,6 +416,43 @@ class StackedTrainer:
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
 
+    # ------------------------------------------------------------------ resumable state
+    def state_dict(self) -> dict:
+        """Everything a resumed train() needs to continue bit for bit: weights, optimizer state, each model's
+        data-order generator, the global RNG (RReLU's training noise), divergence flags and metrics so far."""
+        if self.progress is None:
+            raise RuntimeError("state_dict() is taken between epochs of train(); train() has not started.")
+        return {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "generators": [g.get_state() for g in self.generators],
+            "cpu_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state(self.device) if self.device.type == "cuda" else None,
+            "diverged": self.diverged.detach().cpu().clone(),
+            "progress": {
+                k: (v.detach().cpu().clone() if torch.is_tensor(v) else v) for k, v in self.progress.items()
+            },
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore a state_dict() taken from a trainer of the same stack (same members, shapes and optimizer)."""
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        if len(state["generators"]) != len(self.generators):
+            raise ValueError(
+                f"checkpoint has {len(state['generators'])} generators, the stack {len(self.generators)}."
+            )
+        for g, g_state in zip(self.generators, state["generators"], strict=True):
+            g.set_state(g_state)
+        torch.set_rng_state(state["cpu_rng"])
+        if state["cuda_rng"] is not None and self.device.type == "cuda":
+            torch.cuda.set_rng_state(state["cuda_rng"], self.device)
+        self.diverged.copy_(state["diverged"])
+        self.progress = {
+            k: (v.to(self.device) if torch.is_tensor(v) else v) for k, v in state["progress"].items()
+        }
+
+    # ------------------------------------------------------------------ training
     def train(
         self,
         epochs: int,
@@ -410,14 +460,25 @@ class StackedTrainer:
         test: tuple[torch.Tensor, torch.Tensor],
         measure: tuple[str, ...] = (),
         on_epoch: Callable[[int], None] | None = None,
+        resume: dict | None = None,
     ) -> StackOutcome:
-        """Train for `epochs`, measuring on the device; one host sync at the end."""
+        """Train for `epochs` (continuing from a state_dict() when `resume` is given), measuring on the device;
+        one host sync at the end. `on_epoch(epoch)` runs after each epoch, when state_dict() may be taken."""
         M = len(self.members)
-        curve_loss = torch.zeros(M, epochs, device=self.device)
-        curve_val = torch.zeros(M, epochs, device=self.device)
         probe = (val[0][:512], val[1][:512])
-        grad_init = self.layer_grad_norms(*probe) if "grad_norms" in measure else None
-        grad_epoch1 = None
+        if resume is not None:
+            self.load_state_dict(resume)
+        else:
+            self.progress = {
+                "epochs_done": 0,
+                "seconds_before": 0.0,  # training time of the earlier, interrupted parts of this run
+                "epoch_seconds": [],
+                "train_loss": torch.zeros(M, epochs, device=self.device),
+                "val_acc": torch.zeros(M, epochs, device=self.device),
+                "grad_norms_init": self.layer_grad_norms(*probe) if "grad_norms" in measure else None,
+                "grad_norms_epoch1": None,
+            }
+        progress = self.progress
         cuda = self.device.type == "cuda"
         events = []
         self._sync()
@@ -425,38 +486,45 @@ class StackedTrainer:
         if cuda:
             start_event = torch.cuda.Event(enable_timing=True)
             start_event.record()
-        wall = []
-        for epoch in range(epochs):
+        before = progress["seconds_before"]
+        for epoch in range(progress["epochs_done"], epochs):
             self.begin_epoch()
             for _ in range(self.steps_per_epoch):
                 self.step()
-            curve_loss[:, epoch] = self.loss_sum / self.steps_per_epoch
+            progress["train_loss"][:, epoch] = self.loss_sum / self.steps_per_epoch
             self.loss_sum.zero_()
-            curve_val[:, epoch] = self.accuracy(*val)
+            progress["val_acc"][:, epoch] = self.accuracy(*val)
             if epoch == 0 and "grad_norms" in measure:
-                grad_epoch1 = self.layer_grad_norms(*probe)
+                progress["grad_norms_epoch1"] = self.layer_grad_norms(*probe)
+            progress["epochs_done"] = epoch + 1
             if cuda:
                 events.append(torch.cuda.Event(enable_timing=True))
                 events[-1].record()
             else:
-                wall.append(time.perf_counter() - start)
+                progress["epoch_seconds"].append(before + time.perf_counter() - start)
+            progress["seconds_before"] = before + time.perf_counter() - start
             if on_epoch is not None:
                 on_epoch(epoch)
         test_acc = self.accuracy(*test)
         dead = self.dead_fraction(val[0]) if "dead_units" in measure else None
         self._sync()
-        train_seconds = time.perf_counter() - start
+        train_seconds = before + time.perf_counter() - start
         if cuda:
-            wall = [start_event.elapsed_time(e) / 1000 for e in events]
+            progress["epoch_seconds"] += [before + start_event.elapsed_time(e) / 1000 for e in events]
+
+        def cpu(key):
+            return None if progress[key] is None else progress[key].cpu()
+
+        train_loss = progress["train_loss"].cpu()
         return StackOutcome(
-            train_loss=curve_loss.cpu(),
-            val_acc=curve_val.cpu(),
+            train_loss=train_loss,
+            val_acc=cpu("val_acc"),
             test_acc=test_acc.cpu(),
-            diverged=self.diverged.cpu() | ~torch.isfinite(curve_loss.cpu()).all(1),
-            epoch_seconds=wall,
+            diverged=self.diverged.cpu() | ~torch.isfinite(train_loss).all(1),
+            epoch_seconds=list(progress["epoch_seconds"]),
             train_seconds=train_seconds,
-            grad_norms_init=None if grad_init is None else grad_init.cpu(),
-            grad_norms_epoch1=None if grad_epoch1 is None else grad_epoch1.cpu(),
+            grad_norms_init=cpu("grad_norms_init"),
+            grad_norms_epoch1=cpu("grad_norms_epoch1"),
             dead_fraction=None if dead is None else dead.cpu(),
         )
 
