@@ -5,7 +5,8 @@
 'silu'
 """
 
-from actref import catalog as _catalog  # noqa: F401  (registers every spec)
+from actref import nn  # noqa: F401  (gives Activation.module() its default module class)
+from actref.catalog import aliases, all_specs, families, get, names
 from actref.registry import (
     REGISTRY,
     Activation,
@@ -16,37 +17,7 @@ from actref.registry import (
     Properties,
     UnknownActivation,
 )
-
-__version__ = "0.1.0"
-
-
-def get(name: str | Activation) -> Activation:
-    """The Activation for a canonical name or alias; raises UnknownActivation with suggestions."""
-    return REGISTRY.get(name)
-
-
-def names() -> list[str]:
-    """Canonical activation names, sorted."""
-    return REGISTRY.names()
-
-
-def aliases() -> dict[str, str]:
-    """Every accepted name (aliases and canonical names) → canonical name."""
-    return REGISTRY.aliases()
-
-
-def families() -> dict[str, list[str]]:
-    """Family → canonical names in it."""
-    out: dict[str, list[str]] = {}
-    for spec in REGISTRY:
-        out.setdefault(spec.family, []).append(spec.name)
-    return dict(sorted(out.items()))
-
-
-def all_specs() -> list[Activation]:
-    """Every spec, sorted by name."""
-    return list(REGISTRY)
-
+from actref.version import __version__ as __version__
 
 __all__ = [
     "Activation",

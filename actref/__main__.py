@@ -7,9 +7,9 @@ import sys
 
 
 def _list(argv: list[str]) -> int:
-    import actref
+    from actref import catalog
 
-    for spec in actref.all_specs():
+    for spec in catalog.all_specs():
         aliases = f"  (aliases: {', '.join(spec.aliases)})" if spec.aliases else ""
         print(f"{spec.name:16} {spec.family:14} {spec.title}{aliases}")
     return 0
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = {
         "list": ("list every activation in the registry", _list),
         "experiments": ("Fashion-MNIST experiments: list, run, show", "actref.experiments.cli"),
-        "cost": ("speed and memory benchmarks: run, show", "actref.cost_cli"),
+        "cost": ("speed and memory benchmarks: run, show", "actref.cost.cli"),
     }
     if not argv or argv[0] not in commands:
         parser = argparse.ArgumentParser(prog="python -m actref")

@@ -22,11 +22,16 @@ import pathlib
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
-from actref.registry import Activation
+# The registry, not actref.catalog: the catalogue sits above nn (its PReLU and RReLU specs build nn modules)
+# and nn above this module, so looking names up in the catalogue would close an import cycle.
+from actref.registry import REGISTRY
+
+if TYPE_CHECKING:
+    from actref.registry import Activation
 
 IMPLS = ("builtin", "eager", "compiled", "lean", "lean_compiled")
 COMPILED_IMPLS = ("compiled", "lean_compiled")
@@ -121,9 +126,7 @@ def implementations(
     Compiled ones are included when `include_compiled` is true (default: when CUDA is available, since on the
     CPU compiling takes seconds per activation). Vector-valued specs have only ``builtin`` and ``eager``.
     """
-    import actref
-
-    spec = actref.get(spec)
+    spec = REGISTRY.get(spec)
     merged = bind(spec, params)
     if include_compiled is None:
         include_compiled = torch.cuda.is_available()
@@ -262,9 +265,7 @@ def best(
     that captures CUDA graphs itself). Vector-valued specs have no scalar derivative and so no lean Function:
     for them best() returns the from-scratch forward, so `module(fast=True)` behaves as `fast=False`.
     """
-    import actref
-
-    spec = actref.get(spec)
+    spec = REGISTRY.get(spec)
     merged = bind(spec, params)
     if not spec.elementwise or spec.derivative_fn is None:
         return Implementation(

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from actref import registry
+from actref.registry import REGISTRY
+
 if TYPE_CHECKING:
     from actref.registry import Activation
 
@@ -47,15 +50,13 @@ class PReLU(torch.nn.Module):
         self.weight = torch.nn.Parameter(torch.full((num_parameters,), float(init)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        import actref
-
         channels = x.shape[1] if x.dim() >= 2 else 1
         if self.num_parameters != 1 and self.num_parameters != channels:
             raise ValueError(
                 f"PReLU has num_parameters={self.num_parameters} but the input has {channels} channels "
                 f"(dim 1 of shape {tuple(x.shape)}); build it with num_parameters=1 or {channels}."
             )
-        return actref.get("prelu")(x, weight=self.weight)
+        return REGISTRY.get("prelu")(x, weight=self.weight)
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
@@ -74,9 +75,10 @@ class RReLU(torch.nn.Module):
         self.upper = upper
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        import actref
-
-        return actref.get("rrelu")(x, lower=self.lower, upper=self.upper, training=self.training)
+        return REGISTRY.get("rrelu")(x, lower=self.lower, upper=self.upper, training=self.training)
 
     def extra_repr(self) -> str:
         return f"lower={self.lower}, upper={self.upper}"
+
+
+registry.default_module = ActivationModule  # what Activation.module() builds (see actref.registry)

@@ -18,6 +18,10 @@ import torch
 from actref import symbolic
 
 x = symbolic.x
+# The module class `Activation.module()` builds for a spec without a module_factory: actref.nn's
+# ActivationModule, which sets it when imported (`import actref` imports nn). nn sits above the registry in
+# the import layers, so the registry cannot import it.
+default_module: Callable[..., torch.nn.Module] | None = None
 
 
 class UnknownActivation(KeyError):
@@ -223,9 +227,9 @@ class Activation:
         merged = self.resolve(params)
         if self.module_factory is not None:
             return self.module_factory(**merged, **module_only)
-        from actref.nn import ActivationModule
-
-        return ActivationModule(self, fast=fast, **merged)
+        if default_module is None:
+            raise RuntimeError("actref.nn is not imported, so there is no module class: `import actref` first.")
+        return default_module(self, fast=fast, **merged)
 
     # ------------------------------------------------------------------ symbolic
     def symbols(self) -> dict[str, sympy.Symbol]:

@@ -9,7 +9,7 @@ asserts nothing about timings.
 
 import sys
 
-from actref import cost_cli
+from actref.cost import cli as cost_cli
 
 if __name__ == "__main__":
     raise SystemExit(cost_cli.main(["run", *sys.argv[1:]]))

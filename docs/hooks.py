@@ -1,6 +1,6 @@
 """MkDocs hooks: forward every event to actref.site, where the build-time generation lives."""
 
-from actref.site import Hooks
+from actref.site.hooks import Hooks
 
 _hooks = Hooks()
 

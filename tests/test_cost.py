@@ -11,7 +11,10 @@ import torch
 
 import actref
 from actref import __main__ as actref_main
-from actref import cost, cost_cli, cost_report, fast
+from actref import fast
+from actref.cost import bench as cost
+from actref.cost import cli as cost_cli
+from actref.site import cost_figures, cost_pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -209,23 +212,23 @@ class FakeContext:
 @pytest.fixture
 def results_dir(tmp_path, monkeypatch, tiny_results):
     monkeypatch.setattr(fast, "RESULTS_DIR", tmp_path / "results")
-    cost_report._CACHE.clear()
+    cost_pages._CACHE.clear()
     yield tmp_path / "results"
-    cost_report._CACHE.clear()
+    cost_pages._CACHE.clear()
 
 
 def test_provider_without_gpu_results_says_so(results_dir, tiny_results, tmp_path):
     cost.write_atomic(tiny_results, results_dir / "cost_cpu.json")
     ctx = FakeContext(tmp_path / "site")
-    md = cost_report.activation_markdown(ctx, "relu")
+    md = cost_pages.activation_markdown(ctx, "relu")
     assert "No GPU cost results committed yet" in md and "CPU" in md
     assert "| torch built-in" in md and "`fast=True`" in md
     assert ctx.assets and ctx.assets[0].read_text().lstrip().startswith(("<?xml", "<svg"))
-    assert "Not measured" in cost_report.activation_markdown(ctx, "softmax")
-    assert "no row there yet" in cost_report.activation_markdown(ctx, "tanh")
-    headers, cells = cost_report.table_columns(ctx)
+    assert "Not measured" in cost_pages.activation_markdown(ctx, "softmax")
+    assert "no row there yet" in cost_pages.activation_markdown(ctx, "tanh")
+    headers, cells = cost_pages.table_columns(ctx)
     assert set(cells) == set(actref.names()) and all(len(c) == len(headers) for c in cells.values())
-    page = cost_report.page(FakeContext(tmp_path / "site", "comparisons/cost.md"))
+    page = cost_pages.page(FakeContext(tmp_path / "site", "comparisons/cost.md"))
     assert "../activations/relu.md" in page and "No GPU cost results committed yet" in page
 
 
@@ -235,13 +238,13 @@ def test_provider_prefers_gpu_results(results_dir, tiny_results, tmp_path):
     for r in gpu["rows"]:
         r["device"] = "cuda"
     cost.write_atomic(gpu, results_dir / "cost.json")
-    md = cost_report.activation_markdown(FakeContext(tmp_path / "site"), "silu")
+    md = cost_pages.activation_markdown(FakeContext(tmp_path / "site"), "silu")
     assert "committed GPU results" in md and "Test GPU" in md and "No GPU" not in md
 
 
 def test_no_results_at_all(results_dir, tmp_path):
-    assert "No cost results" in cost_report.activation_markdown(FakeContext(tmp_path), "relu")
-    assert cost_report.table_columns(FakeContext(tmp_path)) == ([], {})
+    assert "No cost results" in cost_pages.activation_markdown(FakeContext(tmp_path), "relu")
+    assert cost_pages.table_columns(FakeContext(tmp_path)) == ([], {})
 
 
 def test_committed_cpu_results_are_labelled_cpu():
@@ -306,24 +309,25 @@ def _with_identity(results):
 def test_provider_reports_no_work_as_not_applicable(results_dir, tiny_results, tmp_path):
     cost.write_atomic(_with_identity(tiny_results), results_dir / "cost_cpu.json")
     ctx = FakeContext(tmp_path / "site", "activations/identity.md")
-    md = cost_report.activation_markdown(ctx, "identity")
+    md = cost_pages.activation_markdown(ctx, "identity")
     assert "n/a (no work: the built-in returns its input)" in md
     assert "n/a (no work: the from-scratch version returns its input)" in md
     assert "9610" not in md and "191.2" not in md
     assert "1 thread)" in md and "1 threads" not in md
-    headers, cells = cost_report.table_columns(ctx)
+    headers, cells = cost_pages.table_columns(ctx)
     assert len(headers) == 2 and "n/a (no work)" in cells["identity"][0]
-    page = cost_report.page(FakeContext(tmp_path / "site", cost_report.COST_PAGE))
+    page = cost_pages.page(FakeContext(tmp_path / "site", cost_pages.COST_PAGE))
     assert "9610" not in page and "n/a (no work" in page
     assert "Identity (linear) left out: it does no work" in page
     assert "[the cost of an activation]" not in page  # no link from the cost page to itself
     assert "16-bit inputs in fp32" in page
-    relu = cost_report.activation_markdown(FakeContext(tmp_path / "site"), "relu")
+    relu = cost_pages.activation_markdown(FakeContext(tmp_path / "site"), "relu")
     assert "[the cost of an activation](" in relu
     assert "bytes per element for the backward pass" in relu and "instead of" not in relu
 
 
 def test_chart_of_a_no_work_implementation(tmp_path, tiny_results):
-    rows = cost_report._rows_for(_with_identity(tiny_results), "identity")
-    cost_report._chart(rows, ["builtin", "eager", "lean"], "CPU", tmp_path / "c.svg")
+    rows = cost_pages._rows_for(_with_identity(tiny_results), "identity")
+    impls = ["builtin", "eager", "lean"]
+    cost_figures.roofline_chart(tmp_path / "c.svg", impls, cost_pages._chart_values(rows, impls), "CPU")
     assert "n/a (no work)" in (tmp_path / "c.svg").read_text()

@@ -250,7 +250,9 @@ class FakeContext:
 
 
 def test_smoke_pipeline_end_to_end(tmp_path, monkeypatch):
-    from actref.experiments import report, runner
+    from actref.experiments import runner
+    from actref.site import claims_page
+    from actref.site import experiment_pages as report
 
     monkeypatch.setattr(results, "SMOKE_DIR", tmp_path / "smoke")
     config = configs.get_config("smoke")
@@ -268,13 +270,14 @@ def test_smoke_pipeline_end_to_end(tmp_path, monkeypatch):
     assert report.activation_markdown(ctx, "relu")
     headers, cells = report.table_columns(ctx)
     assert headers and "relu" in cells and len(cells["relu"]) == len(headers)
-    claims = report.claims(ctx)
+    claims = claims_page.table(ctx)
     assert "ReLU" in claims and ("supported" in claims or "inconclusive" in claims)
     assert ctx.assets
 
 
 def test_cached_mode_without_results_says_so(tmp_path, monkeypatch):
-    from actref.experiments import report
+    from actref.site import claims_page
+    from actref.site import experiment_pages as report
 
     monkeypatch.setattr(results, "RESULTS_DIR", tmp_path / "none")
     report.clear_cache()
@@ -282,7 +285,7 @@ def test_cached_mode_without_results_says_so(tmp_path, monkeypatch):
     page = report.comparison(ctx, "fashion_mnist_mlp")
     assert "No GPU results" in page and "python -m actref experiments run" in page
     assert report.table_columns(ctx)[0] == []
-    assert "not yet measured on GPU" in report.claims(ctx)
+    assert "not yet measured on GPU" in claims_page.table(ctx)
     report.clear_cache()
 
 

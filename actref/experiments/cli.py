@@ -51,7 +51,7 @@ def _run(args) -> int:
 
 
 def _show(args) -> int:
-    from actref.experiments import report, results, stats
+    from actref.experiments import results, stats, summaries
     from actref.experiments.configs import get_config
 
     path = results.result_path(args.name, args.dir)
@@ -77,11 +77,11 @@ def _show(args) -> int:
     )
     variants = [v["name"] for v in result.get("variants", [])] or [None]
     for variant in variants:
-        runs = report.runs_of(result, variant)
+        runs = summaries.runs_of(result, variant)
         if not runs or "test_acc" not in runs[0]:
             print(f"[{variant}] {len(runs)} runs (no accuracy to tabulate)")
             continue
-        values, diverged = report.by_activation(runs)
+        values, diverged = summaries.by_activation(runs)
         rows = stats.summarise(values, diverged, baseline="relu" if "relu" in values else None)
         print(f"\n[{variant}]")
         print(
@@ -91,7 +91,7 @@ def _show(args) -> int:
             ci = f"{100 * r.ci_low:6.2f} – {100 * r.ci_high:6.2f}" if r.ci_low == r.ci_low else "—"
             pm = f"{100 * r.mean:6.2f} ± {100 * r.std:5.2f}" if r.std == r.std else f"{100 * r.mean:6.2f}"
             print(
-                f"{r.rank or '—':>4}  {r.name:16} {pm:>16} {ci:>17} {report._p(r.p_value):>10} {r.diverged:>4}"
+                f"{r.rank or '—':>4}  {r.name:16} {pm:>16} {ci:>17} {summaries.format_p(r.p_value):>10} {r.diverged:>4}"
             )
     return 0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actref import site
+from actref.site import activation_pages, cache, context, directives, errors, nav, vendor
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,7 @@ def test_vendor_assets_are_copied_not_committed(built_site):
 def test_no_page_loads_anything_from_outside_the_site(built_site):
     offenders = {}
     for page in built_site.site_dir.rglob("*.html"):
-        if remote := site.find_remote_loads(page.read_text(encoding="utf-8")):
+        if remote := vendor.find_remote_loads(page.read_text(encoding="utf-8")):
             offenders[str(page.relative_to(built_site.site_dir))] = remote
     assert offenders == {}
     css = "\n".join(p.read_text(encoding="utf-8") for p in built_site.site_dir.rglob("*.css"))
@@ -59,43 +59,49 @@ def test_notebook_is_rendered_and_executed(built_site):
 
 
 def test_remote_loads_are_detected():
-    assert site.find_remote_loads('<script src="https://cdn.example/x.js"></script>')
-    assert site.find_remote_loads('<link rel="stylesheet" href="//fonts.example/a.css">')
-    assert not site.find_remote_loads(
+    assert vendor.find_remote_loads('<script src="https://cdn.example/x.js"></script>')
+    assert vendor.find_remote_loads('<link rel="stylesheet" href="//fonts.example/a.css">')
+    assert not vendor.find_remote_loads(
         '<a href="https://arxiv.org/abs/1">paper</a><script src="a.js"></script>'
     )
-    stripped = site.strip_remote_loads('<script src="https://cdnjs.cloudflare.com/m.js"> </script><p>x</p>')
+    stripped = vendor.strip_remote_loads('<script src="https://cdnjs.cloudflare.com/m.js"> </script><p>x</p>')
     assert stripped == "<p>x</p>"
 
 
 # ---------------------------------------------------------------------------------------------- the cache
 def test_asset_key_changes_with_inputs_and_source():
-    base = site.asset_key("figures/relu.svg", {"range": [-5, 5]}, "digest-a")
-    assert base == site.asset_key("figures/relu.svg", {"range": [-5, 5]}, "digest-a")
-    assert base != site.asset_key("figures/relu.svg", {"range": [-5, 6]}, "digest-a")
-    assert base != site.asset_key("figures/relu.svg", {"range": [-5, 5]}, "digest-b")
-    assert base != site.asset_key("figures/gelu.svg", {"range": [-5, 5]}, "digest-a")
+    base = cache.asset_key("figures/relu.svg", {"range": [-5, 5]}, "digest-a")
+    assert base == cache.asset_key("figures/relu.svg", {"range": [-5, 5]}, "digest-a")
+    assert base != cache.asset_key("figures/relu.svg", {"range": [-5, 6]}, "digest-a")
+    assert base != cache.asset_key("figures/relu.svg", {"range": [-5, 5]}, "digest-b")
+    assert base != cache.asset_key("figures/gelu.svg", {"range": [-5, 5]}, "digest-a")
     # Dict and set ordering do not matter; tuple keys are allowed.
-    assert site.asset_key("a", {(1, 2): {"b", "a"}, "x": 1}, "d") == site.asset_key(
+    assert cache.asset_key("a", {(1, 2): {"b", "a"}, "x": 1}, "d") == cache.asset_key(
         "a", {"x": 1, (1, 2): {"a", "b"}}, "d"
     )
 
 
 def test_source_digest_covers_implementations_and_figure_code(tmp_path):
-    covered = {p.relative_to(site.ACTREF_DIR).as_posix() for p in site.source_files()}
-    assert {"figures.py", "site.py", "pages.py", "catalog/relu_like.py", "registry.py"} <= covered
+    covered = {p.relative_to(cache.ACTREF_DIR).as_posix() for p in cache.source_files()}
+    assert {
+        "site/activation_figures.py",
+        "site/context.py",
+        "site/activation_pages.py",
+        "catalog/relu_like.py",
+        "registry.py",
+    } <= covered
     package = tmp_path / "pkg"
     (package / "catalog").mkdir(parents=True)
     impl = package / "catalog" / "relu_like.py"
     impl.write_text("def relu(x):\n    return x.clamp(min=0)\n")
-    before = site.source_digest(package)
-    assert site.source_digest(package) == before
+    before = cache.source_digest(package)
+    assert cache.source_digest(package) == before
     impl.write_text("def relu(x):\n    return torch.where(x <= 0, 0.0, x)\n")  # an implementation change
-    assert site.source_digest(package) != before
+    assert cache.source_digest(package) != before
 
 
 def test_warm_asset_is_not_redrawn_and_a_source_change_redraws(tmp_path):
-    build = site.SiteBuild(None, cache_dir=tmp_path, mode="cached")
+    build = context.SiteBuild(None, cache_dir=tmp_path, mode="cached")
     calls = []
 
     def make(path: Path) -> None:
@@ -110,7 +116,7 @@ def test_warm_asset_is_not_redrawn_and_a_source_change_redraws(tmp_path):
     ctx.asset("figures/relu.svg", {"n": 1}, make)
     assert len(calls) == 2
     assert (
-        site.Context(build, "index.md").asset("figures/relu.svg", {"n": 1}, make)
+        context.Context(build, "index.md").asset("figures/relu.svg", {"n": 1}, make)
         == "generated/figures/relu.svg"
     )
     assert len(calls) == 2
@@ -157,11 +163,11 @@ def test_a_missing_or_orphan_page_fails_the_build(tmp_path):
     import actref
 
     names = actref.names()
-    site.check_pages(_docs(tmp_path / "ok", names))
-    with pytest.raises(site.PageError, match=f"no page for registry activation.*{names[0]}"):
-        site.check_pages(_docs(tmp_path / "missing", names[1:]))
-    with pytest.raises(site.PageError, match=r"activations/not_an_activation\.md"):
-        site.check_pages(_docs(tmp_path / "orphan", [*names, "not_an_activation"]))
+    activation_pages.check_pages(_docs(tmp_path / "ok", names))
+    with pytest.raises(errors.PageError, match=f"no page for registry activation.*{names[0]}"):
+        activation_pages.check_pages(_docs(tmp_path / "missing", names[1:]))
+    with pytest.raises(errors.PageError, match=r"activations/not_an_activation\.md"):
+        activation_pages.check_pages(_docs(tmp_path / "orphan", [*names, "not_an_activation"]))
 
 
 @pytest.mark.parametrize(
@@ -178,30 +184,30 @@ def test_a_missing_or_orphan_page_fails_the_build(tmp_path):
     ],
 )
 def test_prose_that_breaks_the_contract_fails(prose, message):
-    from actref import pages
-
-    with pytest.raises(site.PageError, match=message):
-        pages.parse_prose(prose, "activations/relu.md")
+    with pytest.raises(errors.PageError, match=message):
+        activation_pages.parse_prose(prose, "activations/relu.md")
 
 
 def test_directives_expand_outside_code_fences_only():
-    build = site.SiteBuild(None, draw=False, mode="cached")
+    build = context.SiteBuild(None, draw=False, mode="cached")
     ctx = build.context("index.md")
-    text = "a\n<!-- actref:pages.activation_count -->\n```\n<!-- actref:pages.activation_count -->\n```\n"
+    text = "a\n<!-- actref:activation_pages.activation_count -->\n```\n<!-- actref:activation_pages.activation_count -->\n```\n"
     import actref
 
-    assert site.expand_directives(text, ctx).split("\n")[1] == str(len(actref.names()))
-    assert "<!-- actref:pages.activation_count -->" in site.expand_directives(text, ctx)
+    assert directives.expand_directives(text, ctx).split("\n")[1] == str(len(actref.names()))
+    assert "<!-- actref:activation_pages.activation_count -->" in directives.expand_directives(text, ctx)
     with pytest.raises(AttributeError, match="no function 'nope'"):
-        site.expand_directives("<!-- actref:pages.nope -->", ctx)
+        directives.expand_directives("<!-- actref:activation_pages.nope -->", ctx)
 
 
 def test_inline_directive_expands_inside_a_sentence():
     import actref
 
-    build = site.SiteBuild(None, draw=False, mode="cached")
+    build = context.SiteBuild(None, draw=False, mode="cached")
     ctx = build.context("index.md")
-    out = site.expand_directives("It covers <!-- actref:pages.activation_count --> activations.", ctx)
+    out = directives.expand_directives(
+        "It covers <!-- actref:activation_pages.activation_count --> activations.", ctx
+    )
     assert out == f"It covers {len(actref.names())} activations."
 
 
@@ -221,8 +227,8 @@ def test_nav_follows_front_matter_order(tmp_path):
     (docs / "guides" / "a.md").write_text("# A\n")
     (docs / "guides" / "b.md").write_text("---\nnav_order: 1\n---\n\n# B\n")
     (docs / "guides" / "c.md").write_text("---\ntitle: C\nnav_order: 2\n---\n# C\n")
-    guides = next(e["Guides"] for e in site.build_nav(docs) if isinstance(e, dict) and "Guides" in e)
+    guides = next(e["Guides"] for e in nav.build_nav(docs) if isinstance(e, dict) and "Guides" in e)
     assert guides == ["guides/b.md", "guides/c.md", "guides/a.md"]
-    real = site.build_nav(REPO_ROOT / "docs")
+    real = nav.build_nav(REPO_ROOT / "docs")
     comparisons = next(e["Comparisons"] for e in real if isinstance(e, dict) and "Comparisons" in e)
     assert comparisons[0] == "comparisons/fashion_mnist.md"

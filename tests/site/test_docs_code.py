@@ -93,13 +93,13 @@ def test_fences_are_written_as_python_exactly():
 @pytest.fixture(scope="module")
 def rendered_pages(built_site):
     """Every docs page's markdown as the site renders it (after the session build, so the cache is warm)."""
-    from actref import site
+    from actref.site import context, directives
 
-    build = site.SiteBuild(None, draw=False, mode="smoke")
+    build = context.SiteBuild(None, draw=False, mode="smoke")
     expand = snippet_expander()
     return {
         p.relative_to(DOCS).as_posix(): expand(
-            site.render_markdown(build, p.relative_to(DOCS).as_posix(), p.read_text())
+            directives.render_markdown(build, p.relative_to(DOCS).as_posix(), p.read_text())
         )
         for p in MD_FILES
     }

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import actref
-from actref import figures
+from actref.site import activation_figures as figures
 
 
 @pytest.fixture

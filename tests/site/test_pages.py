@@ -8,7 +8,7 @@ import re
 import pytest
 
 import actref
-from actref import pages
+from actref.site import activation_pages as pages
 
 NAMES = actref.names()
 

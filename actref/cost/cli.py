@@ -47,7 +47,7 @@ def _run(args: argparse.Namespace) -> int:
     import torch
     from tqdm import tqdm
 
-    from actref import cost
+    from actref.cost import bench as cost
 
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if args.threads:
@@ -74,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from actref import cost
+    from actref.cost import bench as cost
 
     path = args.file
     if path is None:

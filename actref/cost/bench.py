@@ -11,6 +11,7 @@ runs after `warmup` runs (which also absorb torch.compile's compilation).
 
 from __future__ import annotations
 
+import ast
 import datetime
 import functools
 import hashlib
@@ -23,13 +24,16 @@ import statistics
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import torch
 
-import actref
-from actref import fast
+from actref import catalog, fast
 from actref.jsonfile import write_json_atomic
+
+if TYPE_CHECKING:
+    from actref.registry import Activation
 
 DTYPES = ("float32", "bfloat16")
 DEFAULT_ELEMENTS = {"cuda": 2**26, "cpu": 2**22}
@@ -174,7 +178,7 @@ def _git_commit() -> str:
     try:
         out = subprocess.run(
             ["git", "rev-parse", "HEAD"],
-            cwd=pathlib.Path(__file__).resolve().parents[1],
+            cwd=pathlib.Path(__file__).resolve().parents[2],
             capture_output=True,
             text=True,
             timeout=10,
@@ -184,15 +188,34 @@ def _git_commit() -> str:
         return "unknown"
 
 
-def code_hash() -> str:
-    """Hash of the code that makes the numbers (this module and actref.fast)."""
+def source_fingerprint(source: str) -> str:
+    """The code in `source` without what cannot change a number: docstrings, comments, imports, layout.
+
+    So moving a module, rewiring its imports or rewording its docs leaves the hash (and the results) current.
+    """
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            continue
+        body[:] = [
+            stmt
+            for stmt in body
+            if not isinstance(stmt, (ast.Import, ast.ImportFrom))
+            and not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+        ] or [ast.Pass()]
+    return ast.dump(tree, annotate_fields=False)
+
+
+def code_hash(modules: Sequence[ModuleType] | None = None) -> str:
+    """Hash of the code that makes the numbers (this module and actref.fast), by content, never by path."""
     h = hashlib.sha256()
-    for module in (fast, inspect.getmodule(code_hash)):
-        h.update(inspect.getsource(module).encode())
+    for module in modules or (fast, inspect.getmodule(code_hash)):
+        h.update(source_fingerprint(inspect.getsource(module)).encode())
     return h.hexdigest()[:16]
 
 
-def activation_hash(spec: actref.Activation) -> str:
+def activation_hash(spec: Activation) -> str:
     """Hash of a spec's forward and derivative source and its built-in: a row is stale when it changes."""
     h = hashlib.sha256(spec.forward_source().encode())
     if spec.derivative_fn is not None:
@@ -237,21 +260,21 @@ def provenance(device: torch.device, **extra: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- the benchmark
-def elementwise_specs(names: Iterable[str] | None = None) -> list[actref.Activation]:
+def elementwise_specs(names: Iterable[str] | None = None) -> list[Activation]:
     """The specs to measure: every elementwise spec with a derivative, or the named ones."""
     if names:
-        specs = [actref.get(n) for n in names]
+        specs = [catalog.get(n) for n in names]
         bad = [s.name for s in specs if not s.elementwise]
         if bad:
             raise ValueError(
                 f"{', '.join(bad)}: not elementwise; cost is measured for elementwise specs only."
             )
         return specs
-    return [s for s in actref.all_specs() if s.elementwise and s.derivative_fn is not None]
+    return [s for s in catalog.all_specs() if s.elementwise and s.derivative_fn is not None]
 
 
 def measure(
-    spec: actref.Activation,
+    spec: Activation,
     impl: str,
     fn: Callable[[torch.Tensor], torch.Tensor],
     x: torch.Tensor,
@@ -442,7 +465,7 @@ def best_rows(results: dict[str, Any], dtype: str = "float32") -> dict[str, dict
 def builtin_is_exact(name: str) -> bool:
     """Whether the spec's built-in matches our reference on best()'s probe (so best() may choose it)."""
     try:
-        spec = actref.get(name)
+        spec = catalog.get(name)
     except KeyError:
         return False
     if spec.builtin is None:

@@ -1,28 +1,32 @@
 """Markdown generated from the registry: activation pages, the all-activations table, the Code sections.
 
-Every function here returns markdown text; actref.site decides when it runs. Directive targets
-(`<!-- actref:pages.FUNC args -->`) take the build Context first.
+Every function here returns markdown text; actref.site.hooks decides when it runs. Directive targets
+(`<!-- actref:activation_pages.FUNC args -->`) take the build Context first.
 """
 
 from __future__ import annotations
 
 import html
-import importlib
 import math
 import re
 from dataclasses import dataclass
-from types import ModuleType
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sympy
 import torch
 
-import actref
-from actref.registry import Activation
+from actref import catalog, symbolic
+from actref.registry import UnknownActivation
+from actref.site import activation_figures, cost_pages, experiment_pages
+from actref.site.errors import PageError
+from actref.site.links import relative_prefix
+from actref.site.nav import family_title
 from actref.symbolic import x as sym_x
 
 if TYPE_CHECKING:
-    from actref.site import Context
+    from actref.registry import Activation
+    from actref.site.context import Context
 
 REQUIRED_PROSE = ("Pros", "Cons")
 GENERATED_SECTIONS = ("Definition", "Derivative", "Properties", "Plot", "Code", "Measured", "References")
@@ -38,12 +42,9 @@ SECTION_ORDER = (
     "References",
 )
 
-# Providers of measured results (written by the experiments and cost work); a missing module shows a short
-# "not measured yet" line, but an error inside an existing one fails the build.
-PROVIDERS = (
-    ("actref.experiments.report", "Fashion-MNIST accuracy"),
-    ("actref.cost_report", "Speed and memory cost"),
-)
+# Providers of measured results: each adds a part to an activation's Measured section
+# (activation_markdown) and columns to the all-activations table (table_columns).
+PROVIDERS = (experiment_pages, cost_pages)
 
 
 # ---------------------------------------------------------------------------------------------- prose
@@ -64,8 +65,6 @@ class Prose:
 
 def parse_prose(text: str, src: str) -> Prose:
     """Split a prose file into summary and `## ` sections, checking it against the page contract."""
-    from actref.site import PageError
-
     summary: list[str] = []
     sections: list[tuple[str, list[str]]] = []
     in_fence = False
@@ -252,8 +251,6 @@ NAMED_FUNCTIONS = (
 
 def named_functions(expr, latex: str | None) -> list[str]:
     """Which of σ, Φ, φ a formula uses (from the sympy expression, or its LaTeX for vector activations)."""
-    from actref import symbolic
-
     used = []
     for fname, command, _, _ in NAMED_FUNCTIONS:
         in_expr = expr is not None and expr.has(getattr(symbolic, fname))
@@ -400,11 +397,13 @@ def properties_section(spec: Activation) -> str:
 
 
 def plot_section(ctx: Context, spec: Activation) -> str:
-    from actref import figures
-
     name = f"figures/{spec.name}.svg"
-    url = ctx.asset(name, figures.figure_inputs(spec), lambda path: figures.activation_figure(spec, path))
-    caption = figures.caption(spec)
+    url = ctx.asset(
+        name,
+        activation_figures.figure_inputs(spec),
+        lambda path: activation_figures.activation_figure(spec, path),
+    )
+    caption = activation_figures.caption(spec)
     return "\n".join(
         [
             "## Plot",
@@ -414,7 +413,7 @@ def plot_section(ctx: Context, spec: Activation) -> str:
             f"  <figcaption>{caption}</figcaption>",
             "</figure>",
             "",
-            f'<p class="actref-provenance">Figure drawn at build time by <code>actref.figures</code>; '
+            f'<p class="actref-provenance">Figure drawn at build time by <code>actref.site.activation_figures</code>; '
             f"{ctx.provenance(name)}.</p>",
             "",
         ]
@@ -474,24 +473,10 @@ def code_section(spec: Activation) -> str:
     )
 
 
-def load_provider(module_name: str) -> ModuleType | None:
-    """The provider module, or None if it does not exist yet (errors inside an existing module propagate)."""
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name and (module_name == e.name or module_name.startswith(e.name + ".")):
-            return None
-        raise
-
-
 def measured_section(ctx: Context, spec: Activation) -> str:
     lines = ["## Measured", ""]
-    for module_name, label in PROVIDERS:
-        provider = load_provider(module_name)
-        if provider is None:
-            lines += [f"*{label}: not measured yet.*", ""]
-        else:
-            lines += [provider.activation_markdown(ctx, spec.name).strip("\n"), ""]
+    for provider in PROVIDERS:
+        lines += [provider.activation_markdown(ctx, spec.name).strip("\n"), ""]
     return "\n".join(lines)
 
 
@@ -506,8 +491,8 @@ def references_section(spec: Activation) -> str:
     related = []
     for other in spec.related:
         try:
-            target = actref.get(other)
-        except actref.UnknownActivation as e:
+            target = catalog.get(other)
+        except UnknownActivation as e:
             raise ValueError(
                 f"{spec.name}: related activation {other!r} is not in the registry ({e})."
             ) from e
@@ -520,13 +505,33 @@ def references_section(spec: Activation) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- pages
+def check_pages(docs_dir: Path) -> None:
+    """Raise unless every registry activation has exactly one prose page and every page an activation."""
+    pages_dir = docs_dir / "activations"
+    have = {p.stem for p in pages_dir.glob("*.md") if p.stem != "index"}
+    want = set(catalog.names())
+    problems = []
+    if missing := sorted(want - have):
+        problems.append(
+            "no page for registry activation(s) "
+            + ", ".join(missing)
+            + ": write docs/activations/<name>.md (prose only, see notes/PAGES.md)"
+        )
+    if orphans := sorted(have - want):
+        problems.append(
+            "page(s) without a registry activation: "
+            + ", ".join(f"activations/{o}.md" for o in orphans)
+            + " (rename to the canonical name, or add the spec to actref/catalog/)"
+        )
+    if problems:
+        raise PageError("; ".join(problems))
+
+
 def activation_page(ctx: Context, name: str, prose_text: str) -> str:
     """The full markdown of docs/activations/<name>.md: generated sections around the hand-written prose."""
-    spec = actref.get(name)
+    spec = catalog.get(name)
     prose = parse_prose(prose_text, ctx.page_src)
     aliases = ", ".join(f"`{a}`" for a in spec.aliases)
-    from actref.site import family_title
-
     meta = f"*Family:* {family_title(spec.family)}" + (f" · *also known as* {aliases}" if aliases else "")
     parts = [
         f"# {spec.title}",
@@ -557,8 +562,6 @@ def activation_page(ctx: Context, name: str, prose_text: str) -> str:
 # ---------------------------------------------------------------------------------------------- directives
 def activation_table(ctx: Context) -> str:
     """Directive: the sortable table of every activation (properties + providers' extra columns)."""
-    from actref.site import family_title
-
     headers = [
         "Activation",
         "Family",
@@ -572,23 +575,21 @@ def activation_table(ctx: Context) -> str:
     ]
     extra_headers: list[str] = []
     extra_cells: dict[str, list[str]] = {}
-    for module_name, _ in PROVIDERS:
-        provider = load_provider(module_name)
-        if provider is not None:
-            h, cells = provider.table_columns(ctx)
-            for name, row in cells.items():
-                extra_cells.setdefault(name, [""] * len(extra_headers)).extend(row)
-            extra_headers += list(h)
-            for row in extra_cells.values():
-                row.extend([""] * (len(extra_headers) - len(row)))
-    rel = _relative_prefix(ctx.page_src, "activations")
+    for provider in PROVIDERS:
+        h, cells = provider.table_columns(ctx)
+        for name, row in cells.items():
+            extra_cells.setdefault(name, [""] * len(extra_headers)).extend(row)
+        extra_headers += list(h)
+        for row in extra_cells.values():
+            row.extend([""] * (len(extra_headers) - len(row)))
+    rel = relative_prefix(ctx.page_src, "activations")
     lines = [
         '<div class="actref-all-table" markdown>',
         "",
         "| " + " | ".join(headers + extra_headers) + " |",
         "|" + "---|" * (len(headers) + len(extra_headers)),
     ]
-    for spec in actref.all_specs():
+    for spec in catalog.all_specs():
         props = spec.properties
         cells = [
             f"[{spec.title}]({rel}{spec.name}.md)",
@@ -607,7 +608,7 @@ def activation_table(ctx: Context) -> str:
         "",
         "</div>",
         "",
-        f'<p class="actref-provenance">{len(actref.names())} activations. Table generated from the registry at '
+        f'<p class="actref-provenance">{len(catalog.names())} activations. Table generated from the registry at '
         f"build time ({ctx.provenance()}). Click a column header to sort.</p>",
     ]
     return "\n".join(lines)
@@ -615,13 +616,13 @@ def activation_table(ctx: Context) -> str:
 
 def activation_count(ctx: Context) -> str:
     """Directive: the number of activations in the registry (as text)."""
-    return str(len(actref.names()))
+    return str(len(catalog.names()))
 
 
 def page_list(ctx: Context, folder: str) -> str:
     """Directive: a bullet list linking every page in docs/<folder>/ (except index.md), with its title."""
     docs = ctx.build.docs_dir
-    rel = _relative_prefix(ctx.page_src, folder)
+    rel = relative_prefix(ctx.page_src, folder)
     items = []
     for path in sorted((docs / folder).glob("*.md")):
         if path.name == "index.md":
@@ -631,12 +632,3 @@ def page_list(ctx: Context, folder: str) -> str:
         )
         items.append(f"- [{title}]({rel}{path.name})")
     return "\n".join(items) if items else "*No pages here yet.*"
-
-
-def _relative_prefix(page_src: str, folder: str) -> str:
-    """The link prefix from page_src's folder to docs/<folder>/ ('' when the page is inside it)."""
-    import posixpath
-
-    page_dir = posixpath.dirname(page_src) or "."
-    rel = posixpath.relpath(folder, page_dir)
-    return "" if rel == "." else rel + "/"

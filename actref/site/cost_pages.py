@@ -9,18 +9,19 @@ run is committed, pages say so plainly and show the CPU file's numbers, labelled
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import actref
-from actref import fast, pages
+from actref import catalog, fast
+from actref.cost import bench as cost
+from actref.site import cost_figures
+from actref.site.links import relative, relative_prefix
 
 if TYPE_CHECKING:
-    from actref.site import Context
+    from actref.site.context import Context
 
 IMPL_LABELS = {
     "builtin": "torch built-in",
@@ -74,16 +75,12 @@ _CACHE: dict[str, SiteResults] = {}
 
 
 def _load(path: Path) -> dict[str, Any] | None:
-    from actref import cost
-
     return cost.load(path) if path.is_file() else None
 
 
 def site_results(ctx: Context) -> SiteResults:
     """The results for this build (memoised per mode: the benchmark runs at most once per build)."""
     import torch
-
-    from actref import cost
 
     mode = ctx.experiments_mode
     if mode in _CACHE:
@@ -121,7 +118,7 @@ def site_results(ctx: Context) -> SiteResults:
 
 
 def _device_kind(results: dict[str, Any]) -> str:
-    """"GPU" or "CPU": where `results` were measured."""
+    """ "GPU" or "CPU": where `results` were measured."""
     return "GPU" if results["provenance"].get("device_type") == "cuda" else "CPU"
 
 
@@ -140,7 +137,7 @@ def _describe(results: dict[str, Any]) -> str:
 
 
 def _link(ctx: Context, target: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(ctx.page_src) or ".")
+    return relative(ctx.page_src, target)
 
 
 def _source_line(ctx: Context, site: SiteResults, results: dict[str, Any]) -> str:
@@ -175,38 +172,18 @@ def _rows_for(results: dict[str, Any], name: str) -> dict[tuple[str, str], dict[
     return {(r["impl"], r["dtype"]): r for r in results["rows"] if r["activation"] == name}
 
 
-def _chart(rows: dict[tuple[str, str], dict[str, Any]], impls: list[str], title: str, path: Path) -> None:
-    from actref import figures
-
-    fig = figures._new_figure(6.4, 0.5 + 0.42 * len(impls))
-    ax = fig.add_subplot()
-    height = 0.38
-    for k, (dtype, colour) in enumerate((("float32", figures.F_COLOUR), ("bfloat16", figures.D_COLOUR))):
-        ys = [i + (k - 0.5) * height for i in range(len(impls))]
+def _chart_values(rows: dict[tuple[str, str], dict[str, Any]], impls: list[str]) -> dict[str, list]:
+    """dtype → % of roofline per implementation, as cost_figures.roofline_chart takes them."""
+    out: dict[str, list] = {}
+    for dtype, _ in cost_figures.DTYPE_COLOURS:
         shown = [rows.get((impl, dtype)) for impl in impls]
-        values = [r["pct_roofline"] if r is not None and not no_work(r) else 0.0 for r in shown]
-        ax.barh(ys, values, height=height, color=colour, label=dtype)
-        for y, v, r in zip(ys, values, shown, strict=True):
-            label = " n/a (no work)" if no_work(r) else f" {v:.1f}%"
-            ax.text(v, y, label, va="center", fontsize=8, color=figures.TEXT_COLOUR)
-    ax.set_yticks(range(len(impls)), [IMPL_LABELS[i] for i in impls])
-    ax.invert_yaxis()
-    ax.set_xlabel(f"% of the copy roofline, forward + backward ({title})")
-    measured = [r["pct_roofline"] for r in rows.values() if not no_work(r)]
-    ax.set_xlim(0, max([100.0, *measured]) * 1.15)
-    ax.axvline(100, color=figures.TEXT_COLOUR, linewidth=0.8, linestyle=(0, (3, 3)))
-    ax.grid(True, axis="x", color=figures.TEXT_COLOUR, alpha=0.25, linewidth=0.6)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.legend(loc="lower right", fontsize=8)
-    figures._save(fig, path)
+        out[dtype] = [None if no_work(r) else (0.0 if r is None else r["pct_roofline"]) for r in shown]
+    return out
 
 
 def activation_markdown(ctx: Context, name: str) -> str:
     """The Cost part of an activation's Measured section: source, table, chart, and what the numbers mean."""
-    from actref import cost
-
-    spec = actref.get(name)
+    spec = catalog.get(name)
     if not spec.elementwise or spec.derivative_fn is None:
         return (
             f"**Cost.** Not measured: {spec.title} is not elementwise, so the copy roofline (one read and one "
@@ -252,7 +229,9 @@ def activation_markdown(ctx: Context, name: str) -> str:
     url = ctx.asset(
         f"cost/{spec.name}-{p.get('device_type', 'cpu')}.svg",
         json.loads(json.dumps(inputs)),
-        lambda path: _chart(rows, impls, device, path),
+        lambda path: cost_figures.roofline_chart(
+            path, [IMPL_LABELS[i] for i in impls], _chart_values(rows, impls), device
+        ),
     )
     lines += ["", f"![{spec.title}: percent of the copy roofline per implementation, {device}]({url})", ""]
     meaning = (
@@ -287,8 +266,6 @@ def activation_markdown(ctx: Context, name: str) -> str:
 # --------------------------------------------------------------------------- the all-activations table
 def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
     """Cost columns for the all-activations table: fast=True's % of roofline and its saved bytes."""
-    from actref import cost
-
     site = site_results(ctx)
     results = site.shown
     if results is None:
@@ -303,7 +280,7 @@ def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
             else f"{s['pct_roofline']:.1f}"
         )
         cells[s["activation"]] = [pct, _bytes(s["saved_bytes_per_element"])]
-    for spec in actref.all_specs():
+    for spec in catalog.all_specs():
         if spec.name not in cells:
             cells[spec.name] = ["—"] * len(headers)
     return headers, cells
@@ -311,8 +288,6 @@ def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
 
 # --------------------------------------------------------------------------- the cost page
 def _summary_table(results: dict[str, Any], dtype: str, link_prefix: str) -> list[str]:
-    from actref import cost
-
     chosen = "fast=True uses" if dtype == "float32" else "fastest exact"
     lines = [
         f"| Activation | {chosen} | fwd+bwd (ms) | % of roofline | saved B/element | from scratch: "
@@ -320,7 +295,7 @@ def _summary_table(results: dict[str, Any], dtype: str, link_prefix: str) -> lis
         "|---|---|---|---|---|---|---|---|",
     ]
     for s in cost.summary_rows(results, dtype):
-        spec = actref.get(s["activation"])
+        spec = catalog.get(s["activation"])
         best_no_work = s["pct_roofline"] > 100.0
         penalty = s["from_scratch_penalty"]
         eager_pct = s["eager_pct_roofline"]
@@ -345,16 +320,14 @@ def _summary_table(results: dict[str, Any], dtype: str, link_prefix: str) -> lis
 
 def page(ctx: Context) -> str:
     """Directive for docs/comparisons/cost.md: where the numbers come from, and the per-activation tables."""
-    from actref import cost
-
     site = site_results(ctx)
     results = site.shown
     if results is None:
         return "*No cost results committed yet: run `python -m actref cost run`.*"
-    link_prefix = pages._relative_prefix(ctx.page_src, "activations")
+    link_prefix = relative_prefix(ctx.page_src, "activations")
     summary = cost.summary_rows(results)
     working = [s for s in summary if s["pct_roofline"] <= 100.0]  # identity's built-in does no work
-    idle = [actref.get(s["activation"]).title for s in summary if s["pct_roofline"] > 100.0]
+    idle = [catalog.get(s["activation"]).title for s in summary if s["pct_roofline"] > 100.0]
     pct = [s["pct_roofline"] for s in working]
     penalties = [s["from_scratch_penalty"] for s in working if s["from_scratch_penalty"] is not None]
     worst = working[pct.index(min(pct))]["activation"] if pct else "—"

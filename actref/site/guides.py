@@ -1,6 +1,6 @@
 """Figures and measured tables for the guides, computed at build time on the CPU in a few seconds each.
 
-Each public function takes the site context and returns markdown (see the page contract in actref/site.py):
+Each public function takes the site context and returns markdown (see actref.site.directives):
 `<!-- actref:guides.gradient_flow -->` in a guide becomes a figure plus the numbers behind it.
 """
 
@@ -9,10 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
-import actref
+from actref import catalog
+
+if TYPE_CHECKING:
+    from actref.registry import Activation
 
 # ---------------------------------------------------------------------------------------------- helpers
 
@@ -52,7 +56,7 @@ def _finish_single(fig, ax, path: Path) -> None:
     _save(fig, path)
 
 
-def _deep_mlp(spec: actref.Activation, depth: int, width: int, gain_scale: float = 1.0, seed: int = 0):
+def _deep_mlp(spec: Activation, depth: int, width: int, gain_scale: float = 1.0, seed: int = 0):
     """A plain MLP of `depth` square layers, initialised with the spec's recommended scheme."""
     g = torch.Generator().manual_seed(seed)
     layers = []
@@ -87,7 +91,7 @@ def _spirals(n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
 
 def _train_classifier(act: str, x, y, steps: int = 600, seed: int = 0) -> torch.nn.Module:
     torch.manual_seed(seed)
-    spec = actref.get(act)
+    spec = catalog.get(act)
     model = torch.nn.Sequential(
         torch.nn.Linear(2, 64), spec.module(), torch.nn.Linear(64, 64), spec.module(), torch.nn.Linear(64, 2)
     )
@@ -127,14 +131,14 @@ def linear_collapse(ctx) -> str:
                 z = models[a](grid.reshape(-1, 2)).softmax(1)[:, 1].reshape(200, 200)
             ax.contourf(grid[..., 0], grid[..., 1], z, levels=20, cmap="coolwarm", alpha=0.6)
             ax.scatter(xt[:, 0], xt[:, 1], c=yt, cmap="coolwarm", s=4, edgecolors="none")
-            ax.set_title(f"{actref.get(a).title}: test acc {acc[a]:.0%}")
+            ax.set_title(f"{catalog.get(a).title}: test acc {acc[a]:.0%}")
             ax.set_xticks([])
             ax.set_yticks([])
             _style(ax)
         _save(fig, path)
 
     fig = _figure(ctx, "linear_collapse", {"acts": acts, "acc": acc}, make, "Decision regions on two spirals")
-    rows = [[actref.get(a).title, f"{acc[a]:.1%}"] for a in acts]
+    rows = [[catalog.get(a).title, f"{acc[a]:.1%}"] for a in acts]
     return fig + "\n\n" + _table(["activation", "test accuracy (two spirals, measured at build time)"], rows)
 
 
@@ -166,7 +170,7 @@ def gradient_flow(ctx, depth: str = "30") -> str:
     norms = ctx.cached(
         f"gradient_flow_{depth_n}",
         {"cases": GRADIENT_CASES},
-        lambda: {label: _layer_grad_norms(actref.get(a), depth_n, 128, s) for a, s, label in GRADIENT_CASES},
+        lambda: {label: _layer_grad_norms(catalog.get(a), depth_n, 128, s) for a, s, label in GRADIENT_CASES},
     )
 
     def make(path: Path) -> None:
@@ -218,18 +222,18 @@ VARIANCE_CASES = ("relu", "tanh", "selu", "silu", "gelu", "sigmoid")
 def activation_variance(ctx, depth: str = "64") -> str:
     """Variance of pre-activations through depth, each activation with the init its spec recommends."""
     depth_n = int(depth)
-    names = [n for n in VARIANCE_CASES if n in actref.names()]
+    names = [n for n in VARIANCE_CASES if n in catalog.names()]
     moments = ctx.cached(
         f"activation_variance_{depth_n}",
         {"names": names},
-        lambda: {n: _forward_moments(actref.get(n), depth_n) for n in names},
+        lambda: {n: _forward_moments(catalog.get(n), depth_n) for n in names},
     )
 
     def make(path: Path) -> None:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(7, 3.8))
         for n, (_, v) in moments.items():
-            spec = actref.get(n)
+            spec = catalog.get(n)
             ax.semilogy(range(1, depth_n + 1), v, label=f"{spec.title} + {spec.init.describe()}")
         ax.set_xlabel("layer")
         ax.set_ylabel("Var[pre-activation]")
@@ -237,7 +241,7 @@ def activation_variance(ctx, depth: str = "64") -> str:
 
     fig = _figure(ctx, f"activation_variance_{depth_n}", {"m": moments}, make, "Variance through depth")
     rows = [
-        [actref.get(n).title, actref.get(n).init.describe(), f"{v[0]:.3g}", f"{v[-1]:.3g}"]
+        [catalog.get(n).title, catalog.get(n).init.describe(), f"{v[0]:.3g}", f"{v[-1]:.3g}"]
         for n, (_, v) in moments.items()
     ]
     return (
@@ -249,7 +253,7 @@ def activation_variance(ctx, depth: str = "64") -> str:
 
 def selu_fixed_point(ctx) -> str:
     """SELU with LeCun init pulls badly scaled inputs back to mean 0, variance 1."""
-    spec = actref.get("selu")
+    spec = catalog.get("selu")
     starts = [(0.0, 1.0), (1.0, 2.0), (-0.5, 0.3), (0.5, 3.0)]
     computed = ctx.cached(
         "selu_fixed_point",
@@ -298,7 +302,7 @@ def _dead_fraction_after_training(
     x, xv = torch.rand(4096, 64, generator=g), torch.rand(2048, 64, generator=g)
     y, yv = ((x - 0.5) @ teacher).argmax(1), ((xv - 0.5) @ teacher).argmax(1)
     torch.manual_seed(seed)
-    spec = actref.get(act)
+    spec = catalog.get(act)
     hidden = [torch.nn.Linear(64, 256), torch.nn.Linear(256, 256)]
     for layer in hidden:
         spec.init.apply_(layer.weight)
@@ -325,7 +329,7 @@ DYING_LRS = (0.001, 0.003, 0.01, 0.03, 0.1)
 
 def dying_relu(ctx) -> str:
     """Never-active unit fraction after training at several learning rates, ReLU against its variants."""
-    acts = [a for a in ("relu", "leaky_relu", "elu") if a in actref.names()]
+    acts = [a for a in ("relu", "leaky_relu", "elu") if a in catalog.names()]
     runs = ctx.cached(
         "dying_relu",
         {"acts": acts, "lrs": DYING_LRS},
@@ -336,7 +340,7 @@ def dying_relu(ctx) -> str:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6, 3.4))
         for a, rs in runs.items():
-            ax.plot(DYING_LRS, [r[0] for r in rs], marker="o", label=actref.get(a).title)
+            ax.plot(DYING_LRS, [r[0] for r in rs], marker="o", label=catalog.get(a).title)
         ax.set_xscale("log")
         ax.set_xlabel("Adam learning rate")
         ax.set_ylabel("fraction of hidden units never active")
@@ -348,5 +352,5 @@ def dying_relu(ctx) -> str:
     def cell(r: tuple[float, float]) -> str:
         return "diverged" if math.isnan(r[0]) else f"{r[0]:.0%} never active, {r[1]:.0%} acc."
 
-    rows = [[actref.get(a).title, *(cell(r) for r in rs)] for a, rs in runs.items()]
+    rows = [[catalog.get(a).title, *(cell(r) for r in rs)] for a, rs in runs.items()]
     return fig + "\n\n" + _table(headers, rows)

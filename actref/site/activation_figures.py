@@ -10,11 +10,13 @@ from __future__ import annotations
 import io
 import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sympy
 import torch
 
-from actref.registry import Activation
+if TYPE_CHECKING:
+    from actref.registry import Activation
 
 F_COLOUR = "#3d85c6"  # mid blue
 D_COLOUR = "#e69138"  # mid orange
@@ -117,7 +119,12 @@ _DARK_LEGEND_CSS = (
 
 def _save(fig, path: Path) -> None:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None, "Creator": "actref.figures"})
+    fig.savefig(
+        buffer,
+        format="svg",
+        transparent=True,
+        metadata={"Date": None, "Creator": "actref.site.activation_figures"},
+    )
     svg = buffer.getvalue()
     if f'id="{LEGEND_GID}"' in svg:
         svg = svg.replace("</defs>", _DARK_LEGEND_CSS + "\n </defs>", 1)
@@ -246,7 +253,7 @@ def _vector_figure(spec: Activation, path: Path) -> None:
     if spec.name == "crelu":
         return _crelu_figure(spec, path)
     raise ValueError(
-        f"actref.figures has no layout for the vector-valued activation {spec.name!r}; add one to _vector_figure."
+        f"actref.site.activation_figures has no layout for the vector-valued activation {spec.name!r}; add one to _vector_figure."
     )
 
 

@@ -14,18 +14,28 @@ from __future__ import annotations
 
 import contextlib
 import math
-import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import torch
 
-import actref
-from actref.experiments import figures, results, stats
+from actref import catalog
+from actref.experiments import results, stats
 from actref.experiments.configs import GATED_COUNTERPARTS, ExperimentConfig, get_config
+from actref.experiments.summaries import (
+    by_activation,
+    dead_values,
+    format_p,
+    mean_curve,
+    runs_of,
+    signal_summary,
+    variant_info,
+)
+from actref.site import experiment_figures as figures
+from actref.site.links import relative
 
 if TYPE_CHECKING:
-    from actref.site import Context
+    from actref.site.context import Context
 
 COMPARISON_PAGE = "comparisons/fashion_mnist.md"
 PAGES = {
@@ -121,33 +131,22 @@ def obtain(ctx: Context, name: str) -> Shown:
 
 # ---------------------------------------------------------------------------------------------- formatting
 def _rel(ctx: Context, target: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(ctx.page_src) or ".")
+    return relative(ctx.page_src, target)
 
 
-def _activation_link(ctx: Context, name: str) -> str:
+def activation_link(ctx: Context, name: str) -> str:
+    """A markdown link to activation `name`'s page, titled with its name (the bare name if unknown)."""
     try:
-        spec = actref.get(name)
+        spec = catalog.get(name)
     except KeyError:
         return name
     return f"[{spec.title}]({_rel(ctx, f'activations/{spec.name}.md')})"
-
-
-def _pct(v: float) -> str:
-    return "—" if v is None or not math.isfinite(v) else f"{100 * v:.2f}"
 
 
 def _pm(mean: float, std: float) -> str:
     if not math.isfinite(mean):
         return "—"
     return f"{100 * mean:.2f} ± {100 * std:.2f}" if math.isfinite(std) else f"{100 * mean:.2f}"
-
-
-def _p(p: float | None) -> str:
-    if p is None:
-        return "baseline"
-    if not math.isfinite(p):
-        return "—"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def no_results(name: str) -> str:
@@ -191,29 +190,9 @@ def provenance_note(shown: Shown) -> str:
     return f'!!! info "{kind} results: {shown.origin}"\n    {line}\n'
 
 
-# ---------------------------------------------------------------------------------------------- grouping
-def runs_of(result: dict, variant: str | None = None) -> list[dict]:
-    return [r for r in result["runs"] if variant is None or r.get("variant") == variant]
-
-
-def by_activation(runs: list[dict], key: str = "test_acc") -> tuple[dict[str, list[float]], dict[str, int]]:
-    """activation → values of `key` over seeds (diverged runs as NaN), and activation → divergence count."""
-    values: dict[str, list[float]] = {}
-    diverged: dict[str, int] = {}
-    for r in runs:
-        v = r.get(key)
-        ok = v is not None and not r.get("diverged")
-        values.setdefault(r["activation"], []).append(float(v) if ok else math.nan)
-        diverged[r["activation"]] = diverged.get(r["activation"], 0) + int(bool(r.get("diverged")))
-    return values, diverged
-
-
-def _variant_info(result: dict, name: str) -> dict:
-    return next((v for v in result.get("variants", []) if v["name"] == name), {})
-
-
+# ---------------------------------------------------------------------------------------------- tables
 def wall_time_line(result: dict, variant: str) -> str:
-    info = _variant_info(result, variant)
+    info = variant_info(result, variant)
     if not info:
         return ""
     n, seconds = info["n_models"], info["train_seconds"]
@@ -236,7 +215,7 @@ def summary_table(
     has_base = baseline in values
     rows = stats.summarise(values, diverged, baseline=baseline if has_base else None)
     n_seeds = max((len(v) for v in values.values()), default=0)
-    base = actref.get(baseline).title if has_base else baseline
+    base = catalog.get(baseline).title if has_base else baseline
     lines = [
         f"| Rank | Activation | {label}, mean ± std | 95% CI | p vs {base} (Welch) | Diverged |",
         "|---:|---|---:|---:|---:|---:|",
@@ -244,19 +223,11 @@ def summary_table(
     for r in rows:
         ci = "—" if not math.isfinite(r.ci_low) else f"{100 * r.ci_low:.2f} – {100 * r.ci_high:.2f}"
         lines.append(
-            f"| {r.rank or '—'} | {_activation_link(ctx, r.name)} | {_pm(r.mean, r.std)} | {ci} "
-            f"| {_p(r.p_value) if has_base else 'not measured'} "
+            f"| {r.rank or '—'} | {activation_link(ctx, r.name)} | {_pm(r.mean, r.std)} | {ci} "
+            f"| {format_p(r.p_value) if has_base else 'not measured'} "
             f"| {r.diverged}/{n_seeds} |"
         )
     return "\n".join(lines) + "\n"
-
-
-def _mean_curve(runs: list[dict], key: str = "curve") -> dict[str, list[float]]:
-    out: dict[str, list[list[float]]] = {}
-    for r in runs:
-        if r.get(key) and not r.get("diverged"):
-            out.setdefault(r["activation"], []).append([math.nan if v is None else v for v in r[key]])
-    return {a: [100 * sum(col) / len(col) for col in zip(*c, strict=True)] for a, c in out.items()}
 
 
 # ---------------------------------------------------------------------------------------------- pages
@@ -281,7 +252,7 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
         ),
     )
     out.append(f"![Test accuracy of every activation, mean ± std over seeds]({url})\n")
-    curves = _mean_curve(runs)
+    curves = mean_curve(runs)
     series = {a: (list(range(1, len(c) + 1)), c) for a, c in curves.items()}
     url = ctx.asset(
         f"experiments/{name}-{shown.tag}-curves.svg",
@@ -295,7 +266,7 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
         ),
     )
     out.append(f"![Validation accuracy after each epoch]({url})\n")
-    seconds = _variant_info(result, variant).get("epoch_seconds") or []
+    seconds = variant_info(result, variant).get("epoch_seconds") or []
     if seconds and all(s is not None for s in seconds):
         timed = {a: (seconds[: len(c)], c) for a, c in curves.items()}
         url = ctx.asset(
@@ -332,7 +303,7 @@ def depth_page(ctx: Context) -> str:
     header = "| Activation | " + " | ".join(f"{depths[v]} layers" for v in variants) + " |"
     lines = [header, "|---|" + "---:|" * len(variants)]
     for a, cells in table.items():
-        lines.append(f"| {_activation_link(ctx, a)} | " + " | ".join(cells[v][2] for v in variants) + " |")
+        lines.append(f"| {activation_link(ctx, a)} | " + " | ".join(cells[v][2] for v in variants) + " |")
     out += ["### Test accuracy (%) by depth\n", "\n".join(lines) + "\n"]
     series = {
         a: ([depths[v] for v in variants], [100 * cells[v][0] for v in variants])
@@ -361,7 +332,7 @@ def depth_page(ctx: Context) -> str:
         ("at initialisation", "grad_norms_init"),
         ("after the first epoch", "grad_norms_epoch1"),
     ):
-        grads = _mean_curve(runs_of(result, deepest), key)
+        grads = mean_curve(runs_of(result, deepest), key)
         series_g = {a: (list(range(1, len(c) + 1)), [v / 100 for v in c]) for a, c in grads.items()}
         url = ctx.asset(
             f"experiments/depth-{shown.tag}-{key}.svg",
@@ -396,20 +367,20 @@ def learning_rate_page(ctx: Context) -> str:
     for v, _ in variants:
         runs = runs_of(result, v)
         for target, key in ((acc, "test_acc"), (dead, "dead_fraction")):
-            values, _ = by_activation(runs, key) if key == "test_acc" else _dead_values(runs)
+            values, _ = by_activation(runs, key) if key == "test_acc" else dead_values(runs)
             for a, vals in values.items():
                 mean, std, _, _ = stats.mean_std_ci(vals)
                 target.setdefault(a, {})[v] = (mean, std)
     header = "| Activation | " + " | ".join(f"lr {lr:g}" for _, lr in variants) + " |"
     sep = "|---|" + "---:|" * len(variants)
     lines = [header, sep] + [
-        f"| {_activation_link(ctx, a)} | " + " | ".join(_pm(*cells[v]) for v, _ in variants) + " |"
+        f"| {activation_link(ctx, a)} | " + " | ".join(_pm(*cells[v]) for v, _ in variants) + " |"
         for a, cells in acc.items()
     ]
     out += ["### Test accuracy (%) by learning rate\n", "\n".join(lines) + "\n"]
-    relu_family = {s.name for s in actref.all_specs() if s.family == "relu-like"}
+    relu_family = {s.name for s in catalog.all_specs() if s.family == "relu-like"}
     lines = [header, sep] + [
-        f"| {_activation_link(ctx, a)}{' (ReLU family)' if a in relu_family else ''} | "
+        f"| {activation_link(ctx, a)}{' (ReLU family)' if a in relu_family else ''} | "
         + " | ".join(_pm(*cells[v]) for v, _ in variants)
         + " |"
         for a, cells in dead.items()
@@ -437,33 +408,6 @@ def learning_rate_page(ctx: Context) -> str:
         out.append(summary_table(ctx, runs_of(result, v)))
         out.append(wall_time_line(result, v) + "\n")
     return "\n".join(out)
-
-
-def _dead_values(runs: list[dict]) -> tuple[dict[str, list[float]], dict[str, int]]:
-    # Dead fraction is meaningful for diverged runs too (NaN weights → no unit active): keep them.
-    values: dict[str, list[float]] = {}
-    for r in runs:
-        v = r.get("dead_fraction")
-        values.setdefault(r["activation"], []).append(math.nan if v is None else float(v))
-    return values, {}
-
-
-def signal_label(run: dict) -> str:
-    scheme, gain = run["init"].split(":")
-    return f"{run['activation']} + {scheme} (gain {float(gain):.3g})"
-
-
-def signal_summary(result: dict) -> dict[str, dict[str, list[float]]]:
-    """label → {act_mean, act_var, grad_mean, grad_var}: per-layer means over seeds."""
-    grouped: dict[str, dict[str, list[list[float]]]] = {}
-    for r in result["runs"]:
-        g = grouped.setdefault(signal_label(r), {})
-        for key in ("act_mean", "act_var", "grad_mean", "grad_var"):
-            g.setdefault(key, []).append([math.nan if v is None else v for v in r[key]])
-    return {
-        label: {key: [sum(col) / len(col) for col in zip(*rows, strict=True)] for key, rows in g.items()}
-        for label, g in grouped.items()
-    }
 
 
 def self_normalisation_page(ctx: Context) -> str:
@@ -510,7 +454,7 @@ def gated_page(ctx: Context) -> str:
     result = shown.result
     out = shown.intro()
     values, diverged = by_activation(result["runs"])
-    info = {r["activation"]: _variant_info(result, r["variant"]) for r in result["runs"]}
+    info = {r["activation"]: variant_info(result, r["variant"]) for r in result["runs"]}
     ranked = {r.name: r for r in stats.summarise(values, diverged, baseline=None)}
     n_seeds = max((len(v) for v in values.values()), default=0)
     lines = [
@@ -524,10 +468,10 @@ def gated_page(ctx: Context) -> str:
         ci = "—" if not math.isfinite(r.ci_low) else f"{100 * r.ci_low:.2f} – {100 * r.ci_high:.2f}"
         v = info[name]
         lines.append(
-            f"| {r.rank or '—'} | {_activation_link(ctx, name)} | {'-'.join(map(str, v.get('hidden', [])))} | "
+            f"| {r.rank or '—'} | {activation_link(ctx, name)} | {'-'.join(map(str, v.get('hidden', [])))} | "
             f"{v.get('params_per_model') or '—'} | {_pm(r.mean, r.std)} | {ci} | "
-            f"{_activation_link(ctx, counterpart) if counterpart else 'elementwise'} | "
-            f"{'—' if p is None else _p(p)} | {r.diverged}/{n_seeds} |"
+            f"{activation_link(ctx, counterpart) if counterpart else 'elementwise'} | "
+            f"{'—' if p is None else format_p(p)} | {r.diverged}/{n_seeds} |"
         )
     out.append("\n".join(lines) + "\n")
     seconds = sum(v["train_seconds"] for v in result["variants"])
@@ -540,13 +484,6 @@ def gated_page(ctx: Context) -> str:
     )
     out.append(f"![Gated units against their elementwise counterparts]({url})\n")
     return "\n".join(out)
-
-
-def claims(ctx: Context) -> str:
-    """The "Claims tested" table (verdicts computed in actref.experiments.claims)."""
-    from actref.experiments import claims as claims_module
-
-    return claims_module.render(ctx)
 
 
 # ---------------------------------------------------------------------------------------------- providers
@@ -571,7 +508,7 @@ def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
 
 def activation_markdown(ctx: Context, name: str) -> str:
     """This activation's Fashion-MNIST numbers (MLP, or the gated experiment for gated units) and its curve."""
-    spec = actref.get(name)
+    spec = catalog.get(name)
     link = _rel(ctx, COMPARISON_PAGE)
     if not spec.elementwise:
         if name not in GATED_COUNTERPARTS:
@@ -588,7 +525,7 @@ def activation_markdown(ctx: Context, name: str) -> str:
         return f"{spec.title} is not in the committed [Fashion-MNIST comparison]({link}) yet.\n"
     r = rows[name]
     ci = "" if not math.isfinite(r.ci_low) else f" (95% CI {100 * r.ci_low:.2f} – {100 * r.ci_high:.2f})"
-    p = "" if r.p_value is None else f"; Welch's p = {_p(r.p_value)} against ReLU"
+    p = "" if r.p_value is None else f"; Welch's p = {format_p(r.p_value)} against ReLU"
     smoke = " **Smoke run on the CPU: these numbers mean nothing.**" if shown.smoke else ""
     stale = " These results are **stale** (the code changed since)." if shown.stale else ""
     text = (
@@ -596,7 +533,7 @@ def activation_markdown(ctx: Context, name: str) -> str:
         f"{r.n} seeds, rank **{r.rank} of {len(rows)}**{p}; diverged in {r.diverged} runs.{smoke}{stale}\n"
     )
     runs = runs_of(shown.result)
-    curves = _mean_curve(runs)
+    curves = mean_curve(runs)
     if name in curves:
         series = {n: (list(range(1, len(c) + 1)), c) for n, c in curves.items() if n in (name, "relu")}
         url = ctx.asset(
@@ -629,8 +566,8 @@ def _gated_activation_markdown(ctx: Context, name: str) -> str:
     if counterpart in values:
         cm, cs, _, _ = stats.mean_std_ci(values[counterpart])
         other = (
-            f" against {_pm(cm, cs)} % for its elementwise counterpart {actref.get(counterpart).title} "
-            f"(Welch's p = {_p(stats.welch_p(values[name], values[counterpart]))})"
+            f" against {_pm(cm, cs)} % for its elementwise counterpart {catalog.get(counterpart).title} "
+            f"(Welch's p = {format_p(stats.welch_p(values[name], values[counterpart]))})"
         )
     smoke = " **Smoke run on the CPU: these numbers mean nothing.**" if shown.smoke else ""
     return (
