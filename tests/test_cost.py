@@ -221,7 +221,7 @@ def test_provider_without_gpu_results_says_so(results_dir, tiny_results, tmp_pat
     cost.write_atomic(tiny_results, results_dir / "cost_cpu.json")
     ctx = FakeContext(tmp_path / "site")
     md = cost_pages.activation_markdown(ctx, "relu")
-    assert "No GPU cost results committed yet" in md and "CPU" in md
+    assert "Measured on the **CPU**" in md and "no GPU cost results are committed" in md
     assert "| torch built-in" in md and "`fast=True`" in md
     assert ctx.assets and ctx.assets[0].read_text().lstrip().startswith(("<?xml", "<svg"))
     assert "Not measured" in cost_pages.activation_markdown(ctx, "softmax")
@@ -229,7 +229,7 @@ def test_provider_without_gpu_results_says_so(results_dir, tiny_results, tmp_pat
     headers, cells = cost_pages.table_columns(ctx)
     assert set(cells) == set(actref.names()) and all(len(c) == len(headers) for c in cells.values())
     page = cost_pages.page(FakeContext(tmp_path / "site", "comparisons/cost.md"))
-    assert "../activations/relu.md" in page and "No GPU cost results committed yet" in page
+    assert "../activations/relu.md" in page and "no GPU cost results are committed" in page
 
 
 def test_provider_prefers_gpu_results(results_dir, tiny_results, tmp_path):

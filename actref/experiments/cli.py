@@ -1,4 +1,4 @@
-"""`python -m actref experiments list | run --config NAME [--device cuda|cpu] [--out DIR] | show NAME`."""
+"""`python -m actref experiments list | run --config NAME [--resume] [--device cuda|cpu] [--out DIR] | show NAME`."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def _run(args) -> int:
     import torch
 
     from actref.experiments import results
+    from actref.experiments.checkpoint import CheckpointDir
     from actref.experiments.configs import get_config
-    from actref.experiments.runner import run_experiment
+    from actref.experiments.runner import checkpoint_dir, run_experiment
 
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():
@@ -34,15 +35,15 @@ def _run(args) -> int:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else (results.SMOKE_DIR if config.smoke else results.RESULTS_DIR)
-    if device == "cpu" and out.resolve() == results.RESULTS_DIR.resolve() and not args.allow_cpu_results:
-        print(
-            "error: results/ holds GPU results; a CPU run would be mislabelled there. Use --out DIR "
-            "(or --allow-cpu-results if you really mean it).",
-            file=sys.stderr,
-        )
-        return 2
-    result = run_experiment(config, device, progress=True)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    # Results from any device are real results: the provenance names the device, and the pages show it.
+    store = checkpoint_dir(config)
+    if args.resume and store.is_dir():
+        print(f"resuming from {store}", file=sys.stderr)
+    result = run_experiment(config, device, progress=True, checkpoints=store, resume=args.resume)
     path = results.write_json_atomic(results.result_path(config.name, out), result)
+    CheckpointDir(store).clear()
     p = result["provenance"]
     print(
         f"wrote {path} ({len(result['runs'])} runs, {p['train_seconds']:.1f} s of training on {p['device_name']})"
@@ -63,18 +64,20 @@ def _show(args) -> int:
         )
         return 1
     p = result["provenance"]
-    stale = ""
+    stale, stale_list = "", []
     try:
-        stale = (
-            " STALE (config or code changed)"
-            if results.is_stale(result, get_config(args.name))
-            else " current"
-        )
+        stale_list = results.stale_runs(result, get_config(args.name))
+        stale = f" STALE: {len(stale_list)} runs missing or made by other code" if stale_list else " current"
     except KeyError:
         pass
     print(
-        f"{result['experiment']}: {p['device_name']}, torch {p['torch']}, {p['created']}, mode {p.get('mode')},{stale}"
+        f"{result['experiment']}: {p['device_name']}, torch {p['torch']}, matmuls "
+        f"{p.get('matmul_precision', 'fp32')}, {p['created']}, mode {p.get('mode')},{stale}"
     )
+    for label in stale_list[:10]:
+        print(f"  stale: {label}")
+    if len(stale_list) > 10:
+        print(f"  … and {len(stale_list) - 10} more")
     variants = [v["name"] for v in result.get("variants", [])] or [None]
     for variant in variants:
         runs = summaries.runs_of(result, variant)
@@ -105,7 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--device", choices=("cuda", "cpu"), help="default: cuda when available, else cpu")
     run.add_argument("--out", help="directory for NAME.json (default: results/, or .cache/ for smoke runs)")
     run.add_argument("--smoke", action="store_true", help="shrink the config to run in seconds on the CPU")
-    run.add_argument("--allow-cpu-results", action="store_true", help=argparse.SUPPRESS)
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from the checkpoints of an interrupted run (.cache/checkpoints/NAME/)",
+    )
+    run.add_argument("--threads", type=int, help="CPU threads for torch (default: torch's choice)")
     show = sub.add_parser("show", help="print the table of a results file")
     show.add_argument("name")
     show.add_argument("--dir", help="directory holding NAME.json (default: results/)")

@@ -123,12 +123,12 @@ BADGES = {
 
 
 def evaluated(ctx: Context) -> list[tuple[Claim, str, str, Shown]]:
-    """Every claim with its computed verdict and evidence (verdict "not yet measured on GPU" without results)."""
+    """Every claim with its computed verdict and evidence (verdict "not yet measured" without results)."""
     out = []
     for claim in CLAIMS:
         shown = obtain(ctx, claim.experiment)
         if shown.result is None:
-            out.append((claim, "not yet measured on GPU", "no results committed", shown))
+            out.append((claim, "not yet measured", "no results committed", shown))
         else:
             verdict, evidence = claim.evaluate(shown.result)
             out.append((claim, verdict, evidence, shown))

@@ -148,8 +148,8 @@ def _source_line(ctx: Context, site: SiteResults, results: dict[str, Any]) -> st
             else f"[the cost of an activation]({_link(ctx, COST_PAGE)})"
         )
         return (
-            "**No GPU cost results committed yet.** The numbers below were measured on the **CPU** "
-            f"({_describe(results)}). CPU timings are not what a GPU shows: see {why}."
+            f"Measured on the **CPU** ({_describe(results)}); no GPU cost results are committed. CPU timings "
+            f"are not what a GPU shows: see {why}."
         )
     return f"Source: {site.origin}; {_describe(results)}."
 

@@ -1,10 +1,10 @@
 """The experiments on the site: providers for the activation pages and the comparison pages' directives.
 
 Where the numbers come from depends on `ctx.experiments_mode` (decided once per build and experiment):
-- "run": on a CUDA machine, the committed results/NAME.json is reused when its config hash is current and it
+- "run": on a CUDA machine, the committed results/NAME.json is reused when every run in it is current and it
   came from a GPU; otherwise the experiment is re-run on the GPU and the file rewritten atomically. Without a
-  GPU, "run" falls back to the committed results and says so.
-- "cached": the committed results/NAME.json, marked stale when the config or the code changed since.
+  GPU, "run" shows the committed results, from whatever device made them, and says which.
+- "cached": the committed results/NAME.json, marked stale when runs in it were made by other code or settings.
 - "smoke": a seconds-long CPU version of the experiment (data subset, 1 seed, 1 epoch), cached under
   .cache/ by config hash and never written to results/. Its tables are labelled as meaningless smoke numbers.
 Every table says which of these happened, with the device, the date and the staleness.
@@ -108,7 +108,7 @@ def obtain(ctx: Context, name: str) -> Shown:
         config = get_config(name)
         path = results.result_path(name)
         result = results.read_json(path)
-        # is_stale hashes every source file: ask once (a regenerated result is current by construction).
+        # Ask once per build (a regenerated result is current by construction).
         stale = result is not None and results.is_stale(result, config)
         from_gpu = result is not None and result["provenance"].get("device_type") == "cuda"
         if mode == "run" and torch.cuda.is_available():
@@ -152,13 +152,20 @@ def _pm(mean: float, std: float) -> str:
 def no_results(name: str) -> str:
     """The plain statement a page shows when no results are committed."""
     return (
-        f'!!! warning "No GPU results committed yet for `{name}`"\n'
-        "    This build has no CUDA GPU and `results/"
-        f"{name}.json` does not exist, so there are no numbers to show (and we never fill them in from a CPU "
-        "run). To produce them on a machine with a CUDA GPU, run\n"
-        f"    `python -m actref experiments run --config {name} --device cuda` and commit `results/{name}.json`;\n"
-        "    or build the site there (`make site` regenerates every experiment when a GPU is present).\n"
+        f'!!! warning "No results committed yet for `{name}`"\n'
+        f"    `results/{name}.json` does not exist, so there are no numbers to show. Produce them with\n"
+        f"    `python -m actref experiments run --config {name} --resume` (on a CUDA GPU when there is one; a CPU "
+        "run is resumable across sessions) and commit the file; a `make site` on a CUDA machine regenerates "
+        "every experiment.\n"
     )
+
+
+def device_phrase(result: dict) -> str:
+    """Which machine made a result, in words: "the CPU (AMD EPYC, 2 cores), fp32 matmuls"."""
+    p = result["provenance"]
+    kind = "GPU" if p.get("device_type") == "cuda" else "CPU"
+    precision = p.get("matmul_precision") or ("tf32" if p.get("tf32") else "fp32")
+    return f"the {kind} ({p.get('device_name', 'unknown device')}), {precision} matmuls"
 
 
 def provenance_note(shown: Shown) -> str:
@@ -166,7 +173,9 @@ def provenance_note(shown: Shown) -> str:
     p = shown.result["provenance"]
     device = p.get("device_name", "unknown device")
     cuda = f", CUDA {p['cuda']}" if p.get("cuda") else ""
-    tf32 = ", TF32 matmuls" if p.get("tf32") else ""
+    precision = p.get("matmul_precision") or ("tf32" if p.get("tf32") else "fp32")
+    threads = f", {p['threads']} threads" if p.get("threads") else ""
+    tf32 = f"{threads}, {precision} matmuls"
     commit = str(p.get("git_commit") or "unknown")[:12]
     when = str(p.get("created", ""))[:16].replace("T", " ")
     line = (
@@ -177,15 +186,17 @@ def provenance_note(shown: Shown) -> str:
         return (
             f'!!! warning "Smoke run on the CPU: these numbers mean nothing"\n'
             "    ACTREF_EXPERIMENTS=smoke: a tiny CPU run of the experiment below. Its numbers only prove that "
-            f"the pipeline works, end to end; they are not GPU results.\n    {line}\n"
+            f"the pipeline works, end to end; they are not the experiment's results.\n    {line}\n"
         )
     kind = "GPU" if p.get("device_type") == "cuda" else "CPU"
     if shown.stale:
+        stale = results.stale_runs(shown.result, shown.config)
+        listed = ", ".join(stale[:8]) + (f" and {len(stale) - 8} more" if len(stale) > 8 else "")
         return (
             f'!!! warning "Stale {kind} results"\n'
-            f"    Shown: {shown.origin}. The config or the code that produced them has changed since (config "
-            f"hash now `{results.config_hash(shown.config)}`): re-run `python -m actref experiments run "
-            f"--config {shown.name} --device cuda` to refresh them.\n    {line}\n"
+            f"    Shown: {shown.origin}. {len(stale)} of the config's runs are missing or were made by other "
+            f"code or settings ({listed}): re-run `python -m actref experiments run --config {shown.name} "
+            f"--resume` to refresh them.\n    {line}\n"
         )
     return f'!!! info "{kind} results: {shown.origin}"\n    {line}\n'
 
@@ -501,7 +512,8 @@ def table_columns(ctx: Context) -> tuple[list[str], dict[str, list[str]]]:
     if found is None:
         return [], {}
     shown, rows = found
-    suffix = " (smoke, CPU)" if shown.smoke else (" (stale)" if shown.stale else "")
+    kind = "GPU" if shown.result["provenance"].get("device_type") == "cuda" else "CPU"
+    suffix = " (smoke, CPU)" if shown.smoke else (f" ({kind}, stale)" if shown.stale else f" ({kind})")
     headers = [f"MLP test acc. (%){suffix}", "MLP rank"]
     return headers, {name: [_pm(r.mean, r.std), str(r.rank or "—")] for name, r in rows.items()}
 
@@ -517,7 +529,7 @@ def activation_markdown(ctx: Context, name: str) -> str:
     found = _mlp_summary(ctx)
     if found is None:
         return (
-            f"No GPU results are committed yet for the [Fashion-MNIST comparison]({link}); "
+            f"No results are committed yet for the [Fashion-MNIST comparison]({link}); "
             "see that page for how to produce them.\n"
         )
     shown, rows = found
@@ -530,7 +542,8 @@ def activation_markdown(ctx: Context, name: str) -> str:
     stale = " These results are **stale** (the code changed since)." if shown.stale else ""
     text = (
         f"[Fashion-MNIST, MLP 784-256-128-10]({link}): test accuracy **{_pm(r.mean, r.std)} %**{ci} over "
-        f"{r.n} seeds, rank **{r.rank} of {len(rows)}**{p}; diverged in {r.diverged} runs.{smoke}{stale}\n"
+        f"{r.n} seeds, rank **{r.rank} of {len(rows)}**{p}; diverged in {r.diverged} runs. Measured on "
+        f"{device_phrase(shown.result)}.{smoke}{stale}\n"
     )
     runs = runs_of(shown.result)
     curves = mean_curve(runs)
@@ -556,7 +569,7 @@ def _gated_activation_markdown(ctx: Context, name: str) -> str:
     link = _rel(ctx, PAGES["gated"])
     shown = obtain(ctx, "gated")
     if shown.result is None:
-        return f"No GPU results are committed yet for the [gated-unit comparison]({link}).\n"
+        return f"No results are committed yet for the [gated-unit comparison]({link}).\n"
     values, diverged = by_activation(shown.result["runs"])
     if name not in values:
         return ""
@@ -572,5 +585,5 @@ def _gated_activation_markdown(ctx: Context, name: str) -> str:
     smoke = " **Smoke run on the CPU: these numbers mean nothing.**" if shown.smoke else ""
     return (
         f"[Fashion-MNIST MLP at matched parameter count]({link}): test accuracy **{_pm(mean, std)} %**{other}; "
-        f"diverged in {diverged[name]} runs.{smoke}\n"
+        f"diverged in {diverged[name]} runs. Measured on {device_phrase(shown.result)}.{smoke}\n"
     )
