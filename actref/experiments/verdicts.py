@@ -14,6 +14,7 @@ import math
 from actref.experiments import stats
 from actref.experiments.summaries import (
     by_activation,
+    dead_values,
     epoch1_accuracy,
     format_p,
     format_percent,
@@ -57,16 +58,31 @@ def selu_self_normalises(result: dict) -> Verdict:
     mean, var = s["act_mean"][-1], s["act_var"][-1]
     worst = max(abs(math.log(v)) for v in s["act_var"] if v > 0)
     ok = abs(mean) <= 0.1 and 0.5 <= var <= 2.0 and math.exp(worst) <= 2.0
+    # The gradients: the backpropagated variance at the first layer against the last (1 = neither vanishing nor
+    # exploding); within a factor GRADIENT_FACTOR counts as kept.
+    grad_ratio = _first_over_last(s["grad_var"])
+    grads_ok = math.isfinite(grad_ratio) and 1 / GRADIENT_FACTOR <= grad_ratio <= GRADIENT_FACTOR
     others = [
-        f"{k}: var {v['act_var'][-1]:.3g}"
+        f"{k}: var {v['act_var'][-1]:.3g}, gradient variance first/last layer {_first_over_last(v['grad_var']):.3g}"
         for k, v in summary.items()
         if not k.startswith("selu") and v["act_var"]
     ]
     evidence = (
         f"SELU + LeCun at layer {len(s['act_var'])}: mean {mean:.3f}, variance {var:.3f} (every layer within a "
-        f"factor {math.exp(worst):.2f} of 1). Others at the last layer: {'; '.join(others)}"
+        f"factor {math.exp(worst):.2f} of 1); gradient variance at the first layer / at the last "
+        f"{grad_ratio:.3g}. Others at the last layer: {'; '.join(others)}"
     )
-    return ("supported" if ok else "not supported"), evidence
+    return ("supported" if ok and grads_ok else "not supported"), evidence
+
+
+GRADIENT_FACTOR = 4.0
+
+
+def _first_over_last(values: list[float]) -> float:
+    first, last = values[0], values[-1]
+    if not (math.isfinite(first) and math.isfinite(last)) or last <= 0:
+        return math.nan
+    return first / last
 
 
 def _spread(result: dict, variant: dict) -> tuple[float, str, str]:
@@ -80,10 +96,18 @@ def _spread(result: dict, variant: dict) -> tuple[float, str, str]:
     return means[best] - means[worst], best, worst
 
 
-def shallow_nets_do_not_care(result: dict) -> Verdict:
+def depth_variants(result: dict, optimizer: str = "adam") -> list[dict]:
+    """The depth sweep's variants trained with `optimizer` (results before the SGD arm count as Adam)."""
+    return [v for v in result["variants"] if v.get("optimizer", "adam") == optimizer]
+
+
+def shallow_nets_do_not_care(result: dict, optimizer: str = "adam") -> Verdict:
     """At the smallest depth the spread is ≤ 1 point (supported) or > 3 points (not supported)."""
-    shallow = min(result["variants"], key=lambda v: len(v["hidden"]))
-    deep = max(result["variants"], key=lambda v: len(v["hidden"]))
+    variants = depth_variants(result, optimizer)
+    if not variants:
+        return "inconclusive", f"no {optimizer} runs"
+    shallow = min(variants, key=lambda v: len(v["hidden"]))
+    deep = max(variants, key=lambda v: len(v["hidden"]))
     s_shallow, best, worst = _spread(result, shallow)
     s_deep, _, _ = _spread(result, deep)
     if not math.isfinite(s_shallow):
@@ -99,10 +123,13 @@ def shallow_nets_do_not_care(result: dict) -> Verdict:
     return "inconclusive", evidence
 
 
-def deep_relu_fails(result: dict) -> Verdict:
+def deep_relu_fails(result: dict, optimizer: str = "adam") -> Verdict:
     """The deepest ReLU net mostly diverges or stays below 50% (supported), or is within 5 points of the shallowest."""
-    deep = max(result["variants"], key=lambda v: len(v["hidden"]))
-    shallow = min(result["variants"], key=lambda v: len(v["hidden"]))
+    variants = depth_variants(result, optimizer)
+    if not variants:
+        return "inconclusive", f"no {optimizer} runs"
+    deep = max(variants, key=lambda v: len(v["hidden"]))
+    shallow = min(variants, key=lambda v: len(v["hidden"]))
     deep_vals, deep_div = by_activation(runs_of(result, deep["name"]))
     shallow_vals, _ = by_activation(runs_of(result, shallow["name"]))
     if "relu" not in deep_vals:
@@ -111,7 +138,7 @@ def deep_relu_fails(result: dict) -> Verdict:
     deep_mean = stats.mean_std_ci(deep_vals["relu"])[0]
     shallow_mean = stats.mean_std_ci(shallow_vals["relu"])[0]
     evidence = (
-        f"ReLU (Kaiming init, no normalisation), {len(deep['hidden'])} hidden layers: test accuracy "
+        f"{OPTIMIZER_NAMES[optimizer]}: ReLU (Kaiming init, no normalisation), {len(deep['hidden'])} hidden layers: test accuracy "
         f"{format_percent(deep_mean)}, {deep_div['relu']}/{n} runs diverged; {len(shallow['hidden'])} layers: "
         f"{format_percent(shallow_mean)}"
     )
@@ -140,5 +167,120 @@ def large_lr_kills_relus(result: dict) -> Verdict:
     if means[top] >= 0.2 and verdict == "supported":
         return "supported", evidence
     if all(m < 0.05 for m in means.values() if math.isfinite(m)):
+        return "not supported", evidence
+    return "inconclusive", evidence
+
+
+OPTIMIZER_NAMES = {"adam": "Adam", "sgd": "SGD + momentum"}
+
+
+def deep_relu_fails_by_optimizer(result: dict) -> Verdict:
+    """The SGD arm decides (the claim comes from SGD-trained nets); the Adam arm is reported beside it."""
+    parts = {opt: deep_relu_fails(result, opt) for opt in OPTIMIZER_NAMES if depth_variants(result, opt)}
+    if not parts:
+        return "inconclusive", "no depth runs"
+    verdict = parts["sgd"][0] if "sgd" in parts else parts["adam"][0]
+    evidence = " ".join(f"{e}." for _, e in parts.values())
+    if "sgd" in parts and "adam" in parts and parts["sgd"][0] != parts["adam"][0]:
+        evidence += f" The optimizers disagree: SGD says {parts['sgd'][0]}, Adam says {parts['adam'][0]}."
+    return verdict, evidence
+
+
+def gradient_ratio(result: dict, activation: str, key: str = "grad_norms_init") -> float:
+    """In the deepest Adam net: the first weight matrix's gradient norm over the last one's, geometric mean over
+    seeds (≈ 1: gradients reach the input layer; ≪ 1: they vanish on the way down)."""
+    deep = max(depth_variants(result, "adam"), key=lambda v: len(v["hidden"]))
+    logs = []
+    for r in runs_of(result, deep["name"]):
+        norms = r.get(key) or []
+        if r["activation"] == activation and norms and norms[0] and norms[-1]:
+            logs.append(math.log(norms[0] / norms[-1]))
+    return math.exp(sum(logs) / len(logs)) if logs else math.nan
+
+
+def relu_solved_vanishing_gradients(result: dict) -> Verdict:
+    """At init in the deepest net, ReLU's first-layer gradient is within 10× of its last layer's, while the
+    sigmoid's is ≥ 10× further below (supported); ReLU's own ratio < 0.01 (not supported)."""
+    depth = len(max(depth_variants(result, "adam"), key=lambda v: len(v["hidden"]))["hidden"])
+    ratios = {a: gradient_ratio(result, a) for a in ("relu", "tanh", "sigmoid")}
+    after = {a: gradient_ratio(result, a, "grad_norms_epoch1") for a in ("relu", "sigmoid")}
+    evidence = (
+        f"{depth} hidden layers, gradient norm of the first weight matrix / the last, at init: "
+        + ", ".join(f"{a} {v:.3g}" for a, v in ratios.items())
+        + "; after the first epoch: "
+        + ", ".join(f"{a} {v:.3g}" for a, v in after.items())
+    )
+    relu, sigmoid = ratios["relu"], ratios["sigmoid"]
+    if not (math.isfinite(relu) and math.isfinite(sigmoid)):
+        return "inconclusive", evidence
+    if relu < 0.01:
+        return "not supported", evidence
+    if relu >= 0.1 and sigmoid <= relu / 10:
+        return "supported", evidence
+    return "inconclusive", evidence
+
+
+def leaky_units_survive_large_learning_rates(result: dict) -> Verdict:
+    """At the largest learning rate where ≥ 10% of ReLUs die, Leaky ReLU and PReLU reach a higher test
+    accuracy than ReLU (each part by Welch's test)."""
+    variants = sorted(result["variants"], key=lambda v: v["lr"])
+    chosen = None
+    for v in variants:
+        runs = runs_of(result, v["name"])
+        dead = [
+            r["dead_fraction"]
+            for r in runs
+            if r["activation"] == "relu" and r.get("dead_fraction") is not None
+        ]
+        if dead and stats.mean_std_ci(dead)[0] >= 0.10:
+            chosen = (v, runs)
+    if chosen is None:
+        return "inconclusive", "at no learning rate did 10% of ReLUs die"
+    v, runs = chosen
+    dead, _ = dead_values(runs)
+    acc, _ = by_activation(runs)
+    verdict, evidence = _beats(acc, [("leaky_relu", "relu"), ("prelu", "relu")], "test accuracy")
+    dead_text = ", ".join(
+        f"{a} {format_percent(stats.mean_std_ci(dead[a])[0])}"
+        for a in ("relu", "leaky_relu", "prelu")
+        if a in dead
+    )
+    return verdict, f"Adam lr {v['lr']:g}: units never active on the validation set: {dead_text}; {evidence}"
+
+
+def beats_with_reported_margins(result: dict, pairs: list[tuple[str, str]], reported: str) -> Verdict:
+    """beats_on_test, with the margins the source reported quoted beside ours."""
+    verdict, evidence = beats_on_test(result, pairs)
+    return verdict, f"{evidence}. Reported: {reported}"
+
+
+def learns_faster_and_generalises_better(result: dict, a: str, b: str) -> Verdict:
+    """a beats b after the first epoch and on the final test accuracy."""
+    fast, fast_evidence = converges_faster(result, [(a, b)])
+    final, final_evidence = beats_on_test(result, [(a, b)])
+    return stats.combine([fast, final]), f"{fast_evidence}; {final_evidence}"
+
+
+def costs_more_than(cost: dict, activations: tuple[str, ...], baseline: str = "relu") -> Verdict:
+    """From a cost results file: each activation's built-in fwd+bwd time (float32) against the baseline's.
+    Above 1.05× for every one: supported ("small" if under 2×); below 0.95× for any: not supported."""
+    rows = {
+        r["activation"]: r["fwd_bwd_ms"]
+        for r in cost.get("rows", [])
+        if r.get("impl") == "builtin" and r.get("dtype") == "float32" and r.get("fwd_bwd_ms")
+    }
+    if baseline not in rows or any(a not in rows for a in activations):
+        return "inconclusive", "not all of them were measured"
+    ratios = {a: rows[a] / rows[baseline] for a in activations}
+    p = cost.get("provenance", {})
+    where = f"{p.get('device_type', '?').upper()} ({p.get('device_name', 'unknown device')})"
+    evidence = (
+        f"built-in forward + backward, float32, on the {where}: {baseline} {rows[baseline]:.3g} ms; "
+        + ", ".join(f"{a} {rows[a]:.3g} ms ({r:.2f}×)" for a, r in ratios.items())
+    )
+    if all(r > 1.05 for r in ratios.values()):
+        size = "small" if all(r < 2 for r in ratios.values()) else "not small"
+        return "supported", f"{evidence}: costlier, and the difference is {size}"
+    if any(r < 0.95 for r in ratios.values()):
         return "not supported", evidence
     return "inconclusive", evidence
