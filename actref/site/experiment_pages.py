@@ -295,15 +295,41 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
     return "\n".join(out)
 
 
+OPTIMIZER_TITLES = {"adam": "Adam (lr 1e-3)", "sgd": "SGD + momentum 0.9"}
+
+
 def depth_page(ctx: Context) -> str:
     shown = obtain(ctx, "depth")
     if shown.result is None:
         return no_results("depth")
     result = shown.result
-    variants = [v["name"] for v in result["variants"]]
-    depths = {v["name"]: len(v["hidden"]) for v in result["variants"]}
     out = shown.intro()
-    # Overview: test accuracy per activation and depth.
+    by_optimizer: dict[str, list[dict]] = {}
+    for v in result["variants"]:
+        by_optimizer.setdefault(v.get("optimizer", "adam"), []).append(v)
+    for optimizer, group in by_optimizer.items():
+        title = OPTIMIZER_TITLES.get(optimizer, optimizer)
+        if optimizer == "sgd":
+            title = f"SGD + momentum 0.9 (lr {group[0]['lr']:g})"
+        out.append(f"## {title}\n")
+        out += _depth_section(ctx, shown, group, optimizer)
+    out.append("## Full statistics per depth\n")
+    for optimizer, group in by_optimizer.items():
+        for v in group:
+            out.append(
+                f"#### {len(v['hidden'])} hidden layers, {OPTIMIZER_TITLES.get(optimizer, optimizer)}\n"
+            )
+            out.append(summary_table(ctx, runs_of(result, v["name"])))
+            out.append(wall_time_line(result, v["name"]) + "\n")
+    return "\n".join(out)
+
+
+def _depth_section(ctx: Context, shown: Shown, group: list[dict], optimizer: str) -> list[str]:
+    """Accuracy by depth and per-layer gradient norms for the variants trained with one optimizer."""
+    result = shown.result
+    variants = [v["name"] for v in group]
+    depths = {v["name"]: len(v["hidden"]) for v in group}
+    out = []
     table = {}
     for v in variants:
         values, diverged = by_activation(runs_of(result, v))
@@ -324,31 +350,35 @@ def depth_page(ctx: Context) -> str:
         a: [100 * (cells[v][1] if math.isfinite(cells[v][1]) else 0) for v in variants]
         for a, cells in table.items()
     }
+    name = OPTIMIZER_TITLES.get(optimizer, optimizer)
     url = ctx.asset(
-        f"experiments/depth-{shown.tag}-accuracy.svg",
+        f"experiments/depth-{shown.tag}-{optimizer}-accuracy.svg",
         [series, errors],
         lambda path: figures.curves(
             path,
             series,
             "hidden layers",
             "test accuracy (%)",
-            "Accuracy against depth",
+            f"Accuracy against depth, {name}",
             logx=True,
             errors=errors,
         ),
     )
-    out.append(f"![Test accuracy against depth]({url})\n")
+    out.append(f"![Test accuracy against depth, {name}]({url})\n")
     deepest = max(variants, key=lambda v: depths[v])
-    for when, key in (
-        ("at initialisation", "grad_norms_init"),
-        ("after the first epoch", "grad_norms_epoch1"),
-    ):
+    # The initial weights are the same for both optimizers (each model's init depends on its activation and
+    # seed only), so the gradient norms at initialisation are drawn once, with the first optimizer.
+    moments = [("after the first epoch", "grad_norms_epoch1")]
+    if optimizer == "adam" or "adam" not in {v.get("optimizer", "adam") for v in result["variants"]}:
+        moments.insert(0, ("at initialisation", "grad_norms_init"))
+    for when, key in moments:
         grads = mean_curve(runs_of(result, deepest), key)
         series_g = {a: (list(range(1, len(c) + 1)), [v / 100 for v in c]) for a, c in grads.items()}
+        label = when if key == "grad_norms_init" else f"{when} of {name}"
         url = ctx.asset(
-            f"experiments/depth-{shown.tag}-{key}.svg",
+            f"experiments/depth-{shown.tag}-{optimizer}-{key}.svg",
             series_g,
-            lambda path, s=series_g, w=when: figures.curves(
+            lambda path, s=series_g, w=label: figures.curves(
                 path,
                 s,
                 "layer (1 = input side)",
@@ -357,13 +387,8 @@ def depth_page(ctx: Context) -> str:
                 logy=True,
             ),
         )
-        out.append(f"![Gradient norm per layer {when}]({url})\n")
-    out.append("### Full statistics per depth\n")
-    for v in variants:
-        out.append(f"#### {depths[v]} hidden layers\n")
-        out.append(summary_table(ctx, runs_of(result, v)))
-        out.append(wall_time_line(result, v) + "\n")
-    return "\n".join(out)
+        out.append(f"![Gradient norm per layer {label}]({url})\n")
+    return out
 
 
 def learning_rate_page(ctx: Context) -> str:
