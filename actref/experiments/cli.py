@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -38,7 +39,9 @@ def _run(args) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     # Results from any device are real results: the provenance names the device, and the pages show it.
-    store = checkpoint_dir(config)
+    # ACTREF_CHECKPOINTS moves them out of the work tree, e.g. to a home directory that outlives a checkout.
+    root = args.checkpoints or os.environ.get("ACTREF_CHECKPOINTS")
+    store = Path(root) / config.name if root else checkpoint_dir(config)
     if args.resume and store.is_dir():
         print(f"resuming from {store}", file=sys.stderr)
     result = run_experiment(config, device, progress=True, checkpoints=store, resume=args.resume)
@@ -112,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         "--resume",
         action="store_true",
         help="continue from the checkpoints of an interrupted run (.cache/checkpoints/NAME/)",
+    )
+    run.add_argument(
+        "--checkpoints",
+        help="directory for checkpoints (default: $ACTREF_CHECKPOINTS, else .cache/checkpoints/)",
     )
     run.add_argument("--threads", type=int, help="CPU threads for torch (default: torch's choice)")
     show = sub.add_parser("show", help="print the table of a results file")
