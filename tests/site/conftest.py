@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -64,19 +65,60 @@ def built_site(tmp_path_factory) -> BuiltSite:
     return BuiltSite(site_dir, log, seconds)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+def read_site_url(site_dir: Path) -> str:
+    """The site_url the site was built with (mkdocs.yml may take it from $ACTREF_SITE_URL), read back from the
+    sitemap, whose first entry is the home page."""
+    found = re.search(r"<loc>([^<]*)</loc>", (site_dir / "sitemap.xml").read_text())
+    assert found and found.group(1).endswith("/"), f"{site_dir}/sitemap.xml does not start with the home page"
+    return found.group(1)
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    """The address the built site will be published at (https://actref.github.io/actref/ by default)."""
+    return read_site_url(built_site.site_dir)
+
+
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site the way GitHub Pages does: under the path of its site_url, with 404.html (and
+    status 404) for a missing page. The 404 page's links are absolute, so only this shows that it works."""
+
+    prefix = "/"
+
     def log_message(self, *args):
         pass
+
+    def translate_path(self, path):
+        url_path = urlsplit(path).path
+        if not url_path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_site__")
+        return super().translate_path("/" + url_path[len(self.prefix) :])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @pytest.fixture(scope="session")
 def server(built_site):
-    """Base URL of a local HTTP server over the built site (a file:// URL would not run the search worker)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site.site_dir))
+    """Base URL of the built site on a local HTTP server, under site_url's path (http://127.0.0.1:PORT/actref);
+    a file:// URL would not run the search worker."""
+    prefix = urlsplit(read_site_url(built_site.site_dir)).path
+    handler = functools.partial(
+        type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(built_site.site_dir)
+    )
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{prefix.rstrip('/')}"
     httpd.shutdown()
     httpd.server_close()
 
@@ -111,9 +153,25 @@ class Watched:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.outside: list[str] = []
+        self.expected_missing: set[str] = set()  # addresses a test visits to see the 404 page
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.page.on("console", self._console)
         self.context.route("**/*", self._route)
+
+    def expect_missing(self, url: str) -> str:
+        """Mark an address as missing on purpose: Chromium's console error for its 404 is then not an error."""
+        self.expected_missing.add(url)
+        return url
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        if (
+            message.text.startswith("Failed to load resource")
+            and message.location.get("url") in self.expected_missing
+        ):
+            return
+        self.errors.append(f"console: {message.text}")
 
     def _route(self, route):
         url = route.request.url
@@ -133,6 +191,20 @@ def watched(browser):
     w = Watched(browser)
     yield w
     w.close()
+
+
+@pytest.fixture
+def watch(browser):
+    """A factory for watched pages in a given palette: `watch(color_scheme="dark")`; all closed afterwards."""
+    opened: list[Watched] = []
+
+    def open_watched(color_scheme: str = "light") -> Watched:
+        opened.append(Watched(browser, color_scheme=color_scheme))
+        return opened[-1]
+
+    yield open_watched
+    for w in opened:
+        w.close()
 
 
 class Axe:
