@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Material 9.8 prints an end-of-life banner for MkDocs 1.x on every build; we pin MkDocs 1.6.1 on purpose.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system python-env npm-assets site serve test lint bench clean
+.PHONY: setup system python-env npm-assets site serve test lint bench lock clean
 
 setup: system python-env npm-assets
 
@@ -15,11 +15,23 @@ setup: system python-env npm-assets
 system:
 	@bash .ci/setup-system.sh
 
+# pyproject.toml says what the code needs (lower bounds); constraints.txt fixes the exact versions we use.
 python-env: $(STAMP)
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,docs]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,docs]'
 	touch $(STAMP)
+
+# Re-resolve constraints.txt: a fresh venv gets the newest versions pyproject.toml allows, then pip freeze.
+LOCK_VENV := .cache/lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test,docs]'
+	sed -n '/^#/p' constraints.txt > $(LOCK_VENV)/constraints.txt
+	$(LOCK_VENV)/bin/pip freeze --exclude-editable >> $(LOCK_VENV)/constraints.txt
+	mv $(LOCK_VENV)/constraints.txt constraints.txt
+	rm -rf $(LOCK_VENV)
 
 npm-assets: node_modules/.installed-stamp
 node_modules/.installed-stamp: package.json package-lock.json

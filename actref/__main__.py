@@ -1,9 +1,11 @@
-"""Command line: `python -m actref {list,experiments,cost} ...`."""
+"""Command line: `python -m actref {list,experiments,cost} ...` and `python -m actref --version`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from actref.version import __version__
 
 
 def _list(argv: list[str]) -> int:
@@ -24,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not argv or argv[0] not in commands:
         parser = argparse.ArgumentParser(prog="python -m actref")
+        parser.add_argument("--version", action="version", version=f"actref {__version__}")
         parser.add_argument(
             "command", choices=list(commands), help="; ".join(f"{k}: {v[0]}" for k, v in commands.items())
         )
