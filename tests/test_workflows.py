@@ -97,6 +97,7 @@ def test_test_workflow_runs_on_push_and_pull_request_with_caches():
     assert workflow["permissions"] == {"contents": "read"}
     job = workflow["jobs"]["test"]
     assert job["runs-on"] == "ubuntu-latest"
+    assert job["container"] == "python:3.11-bookworm"  # the README's fresh Debian machine with Python 3.11
     cached = [
         step["with"]["path"] for step in job["steps"] if step.get("uses", "").startswith("actions/cache@")
     ]
@@ -117,6 +118,8 @@ def test_site_workflow_triggers_runners_and_least_permissions():
     assert '["self-hosted", "linux", "x64", "gpu"]' in build["runs-on"]
     assert "'ubuntu-latest'" in build["runs-on"]
     assert build["permissions"] == {"contents": "read"}
+    # Hosted: the same Debian container as test.yml; on the GPU runner the image evaluates to '' (no container).
+    assert build["container"]["image"] == "${{ vars.GPU_RUNNER != 'true' && 'python:3.11-bookworm' || '' }}"
     uses = [step.get("uses", "") for step in build["steps"]]
     pages_upload = next(
         s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")
