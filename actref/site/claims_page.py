@@ -193,7 +193,7 @@ CLAIMS = [
         ),
         None,
         None,
-        "not testable here: it needs Transformers trained on language data, and our experiments train MLPs on "
+        "It needs Transformers trained on language data, and our experiments train MLPs on "
         "Fashion-MNIST. Both models use GELU; neither paper compares it with other activations. Shazeer 2020 "
         "does, and finds GLU variants (GEGLU, SwiGLU) ahead of GELU in Transformer feed-forward layers.",
     ),
@@ -204,7 +204,7 @@ CLAIMS = [
         + _link("https://arxiv.org/abs/1801.04381", "Sandler et al. 2018 (MobileNetV2)"),
         None,
         None,
-        "not tested here: it needs quantised (8-bit) inference, and every measurement of ours is in float32 "
+        "It needs quantised (8-bit) inference, and every measurement of ours is in float32 "
         "(or bfloat16 for the cost tables). Howard et al. state the robustness as their reason for ReLU6, "
         "without a comparison.",
     ),
@@ -262,10 +262,10 @@ def evaluated(ctx: Context) -> list[Row]:
 
 
 def device_of(result: dict) -> str:
-    """ "CPU, AMD EPYC, 2 cores": which machine made the numbers behind a verdict."""
+    """ "measured on CPU (AMD EPYC, 2 cores)": which machine made the numbers behind a verdict."""
     p = result.get("provenance", {})
-    kind = "GPU" if p.get("device_type") == "cuda" else "CPU"
-    return f"{kind}: {p.get('device_name', 'unknown device')}"
+    name = p.get("device_name", "an unknown device")
+    return f"measured on the GPU {name}" if p.get("device_type") == "cuda" else f"measured on {name}"
 
 
 def table(ctx: Context) -> str:
