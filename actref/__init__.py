@@ -8,7 +8,7 @@
 from actref import nn  # noqa: F401  (gives Activation.module() its default module class)
 from actref.catalog import aliases, all_specs, families, get, names
 from actref.registry import (
-    REGISTRY,
+    REGISTRY as REGISTRY,
     Activation,
     Init,
     Kink,
