@@ -9,6 +9,8 @@ from actref import nn  # noqa: F401  (gives Activation.module() its default modu
 from actref.catalog import aliases, all_specs, families, get, names
 from actref.registry import (
     REGISTRY as REGISTRY,
+)
+from actref.registry import (
     Activation,
     Init,
     Kink,
