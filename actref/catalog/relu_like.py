@@ -469,7 +469,7 @@ REGISTRY.add(
             "f′ is exactly 1 there instead of σ(20) = 1 − 2.06e-9. We compute the exact function everywhere. "
             "torch accepts beta ≤ 0; we raise ValueError."
         ),
-        conventions="softplus(−inf) = 0, softplus(+inf) = inf, nan → nan; where βx overflows, f(x) = x.",
+        conventions="softplus(−inf) = 0, softplus(+inf) = inf, nan → nan; f(x) = x if βx overflows.",
         properties=Properties(
             range=(sympy.Integer(0), sympy.oo),
             range_closed=(False, False),

@@ -142,14 +142,13 @@ def test_named_functions_are_defined_where_used():
 def test_property_notes_are_separate_lines_and_smoothness_is_explained():
     softplus = pages.properties_section(actref.get("softplus"))
     smooth = next(line for line in softplus.splitlines() if line.startswith("| Smoothness"))
-    assert "discontinuous: The exact softplus is C∞" in smooth
+    assert "C^\\infty" in smooth and "discontinuous" not in smooth  # the exact function, not torch's cut-off
     also = next(line for line in softplus.splitlines() if line.startswith("| Also"))
-    assert "C∞" not in also  # shown once, in the Smoothness row
+    assert "C∞" not in also and "log(2)" in also
     tanhshrink = pages.properties_section(actref.get("tanhshrink"))
     also = next(line for line in tanhshrink.splitlines() if line.startswith("| Also"))
     assert "<br>" in also and ".; " not in also and "; f(x)" not in also
-    cell = pages.smoothness_text(actref.get("softplus"), latex=False)
-    assert cell.startswith("discontinuous (") and "the exact softplus is C∞" in cell and "&gt;" in cell
+    assert pages.smoothness_text(actref.get("softplus"), latex=False) == "C∞"
     assert pages.smoothness_text(actref.get("hardshrink"), latex=False) == "discontinuous"
 
 
