@@ -200,7 +200,7 @@ class FakeContext:
         self.root, self.page_src, self.experiments_mode = root, page_src, mode
         self.assets = []
 
-    def asset(self, name, inputs, make):
+    def asset(self, name, inputs, make, **dependencies):
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         json.dumps(inputs)  # the site hashes the inputs: they must serialise

@@ -240,7 +240,7 @@ class FakeContext:
         self.page_src = "comparisons/fashion_mnist.md"
         self.assets: list[str] = []
 
-    def asset(self, name, inputs, make):
+    def asset(self, name, inputs, make, **dependencies):
         path = self.tmp_path / "generated" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         make(path)

@@ -7,13 +7,15 @@ torch built-in is overlaid dashed. Curves are split at declared kinks, so no lin
 
 from __future__ import annotations
 
-import io
 import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sympy
 import torch
+
+from actref import catalog
+from actref.site import svg
 
 if TYPE_CHECKING:
     from actref.registry import Activation
@@ -22,7 +24,7 @@ F_COLOUR = "#3d85c6"  # mid blue
 D_COLOUR = "#e69138"  # mid orange
 EXTRA_COLOURS = ("#3d85c6", "#e69138", "#6aa84f", "#a64d79")
 BUILTIN_COLOUR = "#8a8a8a"  # mid grey: visible on white and on slate
-TEXT_COLOUR = "#8a8a8a"
+TEXT_COLOUR = svg.TEXT_COLOUR
 POINTS = 400
 # Legend backgrounds: Material's page background on each palette (default: white; slate: hsl(232, 15%, 14%)).
 # The SVG carries both; a prefers-color-scheme rule picks one. Browsers resolve that query for an <img> from the
@@ -40,7 +42,7 @@ GLU_NAMES = ("glu", "reglu", "geglu", "swiglu")
 
 
 def figure_inputs(spec: Activation) -> dict:
-    """Everything, besides actref's source, that the figure of `spec` depends on (part of its cache key)."""
+    """The figure's parameters (its cache key adds this module's source and the spec's fingerprint)."""
     return {
         "name": spec.name,
         "plot_range": list(spec.plot_range),
@@ -72,20 +74,8 @@ def _new_figure(width: float = 6.4, height: float = 3.6):
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    matplotlib.rcParams.update(
-        {
-            "svg.fonttype": "none",  # text stays text: small files, the browser's sans-serif font
-            "svg.hashsalt": "actref",  # deterministic ids, so identical inputs give identical files
-            "font.family": "sans-serif",
-            "font.size": 10,
-            "text.color": TEXT_COLOUR,
-            "axes.labelcolor": TEXT_COLOUR,
-            "axes.edgecolor": TEXT_COLOUR,
-            "xtick.color": TEXT_COLOUR,
-            "ytick.color": TEXT_COLOUR,
-            "legend.frameon": False,
-        }
-    )
+    # The house style (the build draws inside svg.drawing() already; this keeps direct calls the same).
+    matplotlib.rcParams.update(svg.STYLE)
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -118,17 +108,10 @@ _DARK_LEGEND_CSS = (
 
 
 def _save(fig, path: Path) -> None:
-    buffer = io.StringIO()
-    fig.savefig(
-        buffer,
-        format="svg",
-        transparent=True,
-        metadata={"Date": None, "Creator": "actref.site.activation_figures"},
-    )
-    svg = buffer.getvalue()
-    if f'id="{LEGEND_GID}"' in svg:
-        svg = svg.replace("</defs>", _DARK_LEGEND_CSS + "\n </defs>", 1)
-    Path(path).write_text(svg, encoding="utf-8")
+    text = svg.svg_text(fig, transparent=True, metadata={"Creator": "actref.site.activation_figures"})
+    if f'id="{LEGEND_GID}"' in text:
+        text = text.replace("</defs>", _DARK_LEGEND_CSS + "\n </defs>", 1)
+    Path(path).write_text(text, encoding="utf-8")
 
 
 def _value_and_grad(fn, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -160,6 +143,11 @@ def _segments(lo: float, hi: float, cuts: list[float]) -> list[torch.Tensor]:
             t[-1] = torch.nextafter(t[-1], t[-2])
         out.append(t)
     return out
+
+
+def draw(path: Path, name: str) -> None:
+    """Draw activation `name`'s figure into `path` (by name, so a pool process can be asked to draw it)."""
+    activation_figure(catalog.get(name), path)
 
 
 def activation_figure(spec: Activation, path: Path) -> None:

@@ -6,6 +6,7 @@ Every function here returns markdown text; actref.site.hooks decides when it run
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -401,7 +402,9 @@ def plot_section(ctx: Context, spec: Activation) -> str:
     url = ctx.asset(
         name,
         activation_figures.figure_inputs(spec),
-        lambda path: activation_figures.activation_figure(spec, path),
+        functools.partial(activation_figures.draw, name=spec.name),
+        code=[activation_figures],
+        specs=[spec],
     )
     caption = activation_figures.caption(spec)
     return "\n".join(

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import json
+import multiprocessing
 import os
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from actref.jsonfile import write_json_atomic
-from actref.site.cache import REPO_ROOT, asset_key, cache_root_dir, source_digest
+from actref.site import svg
+from actref.site.cache import (
+    REPO_ROOT,
+    SPEC_CODE,
+    asset_key,
+    cache_root_dir,
+    code_fingerprint,
+    library_versions,
+    spec_fingerprint,
+)
 from actref.site.provenance import Provenance
+
+if TYPE_CHECKING:
+    from actref.registry import Activation
 
 EXPERIMENT_MODES = ("run", "cached", "smoke")
 
@@ -30,11 +46,36 @@ def experiments_mode() -> str:
     return mode
 
 
+def _draw(make: Callable[[Path], None], path: Path) -> None:
+    """make(path) in the house matplotlib style (the same in this process and in a worker)."""
+    with svg.drawing():
+        make(path)
+
+
+def _start_worker(parent: int) -> None:
+    import threading
+    import time
+
+    import torch
+
+    torch.set_num_threads(1)  # one process per core: threads inside each would only contend
+
+    def exit_with_parent() -> None:
+        # A pool worker waits for work forever; if the build is killed, it must not outlive it.
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=exit_with_parent, daemon=True).start()
+
+
 class SiteBuild:
-    """State shared by every page of one build: the cache, the source digest, provenance, MkDocs objects.
+    """State shared by every page of one build: the cache, library versions, provenance, MkDocs objects.
 
     With `config=None` it works without MkDocs (tests render page markdown with it); with `draw=False`,
-    `Context.asset` returns the URL a file would have but draws nothing.
+    `Context.asset` returns the URL a file would have but draws nothing. With `workers` ≥ 1, a generated
+    file whose `make` is a functools.partial (picklable) is drawn in a pool of that many processes while the
+    pages go on rendering; `finish()` waits for them (the hooks call it before MkDocs copies the files).
     """
 
     def __init__(
@@ -43,17 +84,81 @@ class SiteBuild:
         cache_dir: Path | None = None,
         draw: bool = True,
         mode: str | None = None,
+        workers: int = 0,
     ):
         self.config = config
         self.docs_dir = Path(config.docs_dir) if config is not None else REPO_ROOT / "docs"
         self.files: Any = None
         self.cache_dir = Path(cache_dir or cache_root_dir(REPO_ROOT) / "actref")
         self.draw = draw
-        self.digest = source_digest()
+        self.versions = library_versions()
         self.provenance = Provenance.current()
         self.experiments_mode = mode or experiments_mode()
         self.drawn: list[str] = []  # assets drawn in this build (a warm build draws none)
         self.reused: list[str] = []
+        self.keys: dict[str, str] = {}  # generated file (or "data:NAME") → its cache key, in this build
+        self.workers = workers
+        self._code: dict[tuple[str, ...], dict[str, str]] = {}  # fingerprints, computed once per build
+        self._specs: dict[int, tuple[Activation, str]] = {}
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pending: list[tuple[str, Path, Path, concurrent.futures.Future]] = []
+
+    def key(self, name: str, inputs: Any, code: Iterable[ModuleType], specs: Iterable[Activation]) -> str:
+        """The cache key of generated file `name` (see actref.site.cache for what it covers)."""
+        specs = list(specs)
+        modules = tuple(sorted({m.__name__ for m in code} | (set(SPEC_CODE) if specs else set())))
+        if modules not in self._code:
+            self._code[modules] = code_fingerprint(modules)
+        for spec in specs:
+            if id(spec) not in self._specs:
+                self._specs[id(spec)] = (spec, spec_fingerprint(spec))  # the spec is kept: ids stay unique
+        fingerprints = [self._specs[id(s)][1] for s in specs]
+        key = asset_key(name, inputs, self._code[modules], fingerprints, self.versions)
+        self.keys[name] = key
+        return key
+
+    def draw_file(self, name: str, make: Callable[[Path], None], path: Path) -> None:
+        """Draw `path` now, or in the pool when there is one and `make` can travel there."""
+        tmp = path.with_name(f"{path.name.split('.', 1)[0]}.tmp{os.getpid()}{''.join(path.suffixes)}")
+        if self.workers >= 1 and isinstance(make, functools.partial):
+            if self._pool is None:
+                context = multiprocessing.get_context("fork")  # workers inherit the imported modules
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    self.workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+                )
+            self._pending.append((name, tmp, path, self._pool.submit(_draw, make, tmp)))
+            return
+        _draw(make, tmp)
+        self._store(name, tmp, path)
+
+    def is_pending(self, path: Path) -> bool:
+        """Whether `path` is being drawn in the pool (a second page showing it reuses that drawing)."""
+        return any(p == path for _, _, p, _ in self._pending)
+
+    def _store(self, name: str, tmp: Path, path: Path) -> None:
+        if not tmp.exists():
+            raise FileNotFoundError(f"make() for asset {name!r} did not write {tmp}.")
+        path.with_name(path.name.split(".", 1)[0] + ".json").write_text(json.dumps(self.provenance.__dict__))
+        os.replace(tmp, path)
+
+    def finish(self) -> None:
+        """Wait for the files drawn in the pool and put them in place; raise the first failure, naming it."""
+        pending, self._pending = self._pending, []
+        try:
+            for name, tmp, path, future in pending:
+                try:
+                    future.result()
+                except Exception as e:
+                    raise RuntimeError(f"drawing generated/{name} failed: {type(e).__name__}: {e}") from e
+                self._store(name, tmp, path)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the drawing pool, if one was started (a failed build leaves nothing running)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def context(self, page_src: str) -> Context:
         return Context(self, page_src)
@@ -82,42 +187,55 @@ class Context:
         self.page_src = page_src
         self.experiments_mode = build.experiments_mode
 
-    def asset(self, name: str, inputs: Any, make: Callable[[Path], None]) -> str:
-        """Ensure `generated/<name>` is in the site, drawing it with make(path) only when its hash changed.
+    def asset(
+        self,
+        name: str,
+        inputs: Any,
+        make: Callable[[Path], None],
+        *,
+        code: Iterable[ModuleType],
+        specs: Iterable[Activation] = (),
+    ) -> str:
+        """Ensure `generated/<name>` is in the site, drawing it with make(path) only when its key changed.
 
-        Returns the file's URL relative to the current page (use it directly in markdown).
+        The key covers `inputs` (the parameters and the data the file shows), the source of the `code`
+        modules that draw it (and of the actref modules they import) and the fingerprints of the `specs` it
+        shows. Pass `make` as functools.partial(module_function, ...) with plain arguments and a cold build
+        draws it in parallel with the other figures. Returns the file's URL relative to the current page.
         """
         if name.startswith("/") or ".." in Path(name).parts:
             raise ValueError(
                 f"Asset name {name!r} must be a relative path without '..' (e.g. figures/relu.svg)."
             )
         uri = f"generated/{name}"
-        suffix = "".join(Path(name).suffixes)
-        key = asset_key(name, inputs, self.build.digest)
-        path = self.build.cache_dir / f"{key}{suffix}"
+        key = self.build.key(name, inputs, code, specs)
+        path = self.build.cache_dir / f"{key}{''.join(Path(name).suffixes)}"
         if self.build.draw:
-            if path.exists():
+            if path.exists() or self.build.is_pending(path):
                 self.build.reused.append(name)
             else:
                 self.build.cache_dir.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f"{key}.tmp{os.getpid()}{suffix}")
-                make(tmp)
-                if not tmp.exists():
-                    raise FileNotFoundError(f"make() for asset {name!r} did not write {tmp}.")
-                sidecar = path.with_name(f"{key}.json")
-                sidecar.write_text(json.dumps(self.build.provenance.__dict__))
-                os.replace(tmp, path)
+                self.build.draw_file(name, make, path)
                 self.build.drawn.append(name)
             self.build.register(uri, path)
         return posixpath.relpath(uri, posixpath.dirname(self.page_src) or ".")
 
-    def cached(self, name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
-        """compute(), memoised on disk under the same content hash as assets (its result must be JSON).
+    def cached(
+        self,
+        name: str,
+        inputs: Any,
+        compute: Callable[[], Any],
+        *,
+        code: Iterable[ModuleType],
+        specs: Iterable[Activation] = (),
+    ) -> Any:
+        """compute(), memoised on disk under a key like an asset's (its result must be JSON).
 
         For numbers a page shows (tables computed by training a small model, say): a warm rebuild reads them
-        back instead of recomputing, and a change to actref's source recomputes them.
+        back instead of recomputing; a change to the `code` that computes them or to one of the `specs`
+        recomputes them.
         """
-        key = asset_key(f"data:{name}", inputs, self.build.digest)
+        key = self.build.key(f"data:{name}", inputs, code, specs)
         path = self.build.cache_dir / f"{key}.data.json"
         if path.exists():
             self.build.reused.append(f"data:{name}")
@@ -135,7 +253,7 @@ class Context:
     def _asset_provenance(self, name: str) -> str:
         """'cached under content hash <hash>, drawn <date>' for a generated file.
 
-        The hash (of the inputs and of actref's source) identifies what the file shows; a git commit would
+        The hash (of the inputs, the code, the specs and the library versions) identifies what the file shows; a git commit would
         not (a cache hit may have been drawn at an older commit with the same source), so one is named only
         for a file drawn in this build from a clean tree.
         """
@@ -145,6 +263,8 @@ class Context:
             key = path.name.split(".", 1)[0]
             sidecar = path.with_name(key + ".json")
             meta = Provenance(**json.loads(sidecar.read_text())) if sidecar.exists() else None
+            if meta is None and name in self.build.drawn:  # still being drawn in the pool
+                meta = self.build.provenance
             text = f"cached under content hash <code>{key[:12]}</code>"
             if meta is not None:
                 text += f", drawn {meta.date}"

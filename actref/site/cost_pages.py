@@ -8,7 +8,7 @@ run is committed, pages say so plainly and show the CPU file's numbers, labelled
 
 from __future__ import annotations
 
-import json
+import functools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -222,16 +222,13 @@ def activation_markdown(ctx: Context, name: str) -> str:
         cells += [_pct(r32), _bytes(r32["saved_bytes_per_element"]) if r32 else "—"]
         cells += [_fmt(r16["fwd_bwd_ms"]) if r16 else "—", _pct(r16)]
         lines.append("| " + " | ".join(cells) + " |")
-    inputs = {
-        "rows": sorted(rows.values(), key=lambda r: (r["impl"], r["dtype"])),
-        "device": p["device_name"],
-    }
+    # The chart's key covers exactly what it draws: the labels and the numbers, and the drawing code.
+    chart = {"labels": [IMPL_LABELS[i] for i in impls], "pct": _chart_values(rows, impls), "device": device}
     url = ctx.asset(
         f"cost/{spec.name}-{p.get('device_type', 'cpu')}.svg",
-        json.loads(json.dumps(inputs)),
-        lambda path: cost_figures.roofline_chart(
-            path, [IMPL_LABELS[i] for i in impls], _chart_values(rows, impls), device
-        ),
+        chart,
+        functools.partial(cost_figures.roofline_chart, **chart),
+        code=[cost_figures],
     )
     lines += ["", f"![{spec.title}: percent of the copy roofline per implementation, {device}]({url})", ""]
     meaning = (

@@ -10,12 +10,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from actref.site import svg
+
 HIGHLIGHT = ("relu", "gelu", "silu", "tanh", "sigmoid", "selu")
 
 
 def _save(fig, path: Path) -> None:
     fig.tight_layout()
-    fig.savefig(path, format=Path(path).suffix.lstrip(".") or "svg")
+    svg.save(fig, path)
     plt.close(fig)
 
 

@@ -13,6 +13,7 @@ Every table says which of these happened, with the device, the date and the stal
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -201,6 +202,19 @@ def provenance_note(shown: Shown) -> str:
     return f'!!! info "{kind} results: {shown.origin}"\n    {line}\n'
 
 
+def _figure(ctx: Context, name: str, draw, **arguments) -> str:
+    """generated/experiments/<name>, drawn by experiment_figures.<draw>(path, **arguments).
+
+    Its cache key covers every argument (the numbers it shows, the labels) and the drawing code.
+    """
+    return ctx.asset(
+        f"experiments/{name}",
+        {"draw": draw.__name__, **arguments},
+        functools.partial(draw, **arguments),
+        code=[figures],
+    )
+
+
 # ---------------------------------------------------------------------------------------------- tables
 def wall_time_line(result: dict, variant: str) -> str:
     info = variant_info(result, variant)
@@ -255,41 +269,38 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
     values, _ = by_activation(runs)
     summary = stats.summarise(values, baseline=None)
     bars = [(r.name, 100 * r.mean, 100 * r.std) for r in summary]
-    url = ctx.asset(
-        f"experiments/{name}-{shown.tag}-accuracy.svg",
-        bars,
-        lambda path: figures.accuracy_bars(
-            path, bars, "test accuracy (%), mean ± std over seeds", shown.config.title
-        ),
+    url = _figure(
+        ctx,
+        f"{name}-{shown.tag}-accuracy.svg",
+        figures.accuracy_bars,
+        rows=bars,
+        xlabel="test accuracy (%), mean ± std over seeds",
+        title=shown.config.title,
     )
     out.append(f"![Test accuracy of every activation, mean ± std over seeds]({url})\n")
     curves = mean_curve(runs)
     series = {a: (list(range(1, len(c) + 1)), c) for a, c in curves.items()}
-    url = ctx.asset(
-        f"experiments/{name}-{shown.tag}-curves.svg",
-        series,
-        lambda path: figures.curves(
-            path,
-            series,
-            "epoch",
-            "validation accuracy (%), mean over seeds",
-            "Learning curves (others in grey)",
-        ),
+    url = _figure(
+        ctx,
+        f"{name}-{shown.tag}-curves.svg",
+        figures.curves,
+        series=series,
+        xlabel="epoch",
+        ylabel="validation accuracy (%), mean over seeds",
+        title="Learning curves (others in grey)",
     )
     out.append(f"![Validation accuracy after each epoch]({url})\n")
     seconds = variant_info(result, variant).get("epoch_seconds") or []
     if seconds and all(s is not None for s in seconds):
         timed = {a: (seconds[: len(c)], c) for a, c in curves.items()}
-        url = ctx.asset(
-            f"experiments/{name}-{shown.tag}-time.svg",
-            timed,
-            lambda path: figures.curves(
-                path,
-                timed,
-                "wall-clock seconds of the stacked run (every model at once)",
-                "validation accuracy (%)",
-                "Accuracy against wall time",
-            ),
+        url = _figure(
+            ctx,
+            f"{name}-{shown.tag}-time.svg",
+            figures.curves,
+            series=timed,
+            xlabel="wall-clock seconds of the stacked run (every model at once)",
+            ylabel="validation accuracy (%)",
+            title="Accuracy against wall time",
         )
         out.append(f"![Validation accuracy against the wall time of the stacked run]({url})\n")
     return "\n".join(out)
@@ -351,18 +362,16 @@ def _depth_section(ctx: Context, shown: Shown, group: list[dict], optimizer: str
         for a, cells in table.items()
     }
     name = OPTIMIZER_TITLES.get(optimizer, optimizer)
-    url = ctx.asset(
-        f"experiments/depth-{shown.tag}-{optimizer}-accuracy.svg",
-        [series, errors],
-        lambda path: figures.curves(
-            path,
-            series,
-            "hidden layers",
-            "test accuracy (%)",
-            f"Accuracy against depth, {name}",
-            logx=True,
-            errors=errors,
-        ),
+    url = _figure(
+        ctx,
+        f"depth-{shown.tag}-{optimizer}-accuracy.svg",
+        figures.curves,
+        series=series,
+        xlabel="hidden layers",
+        ylabel="test accuracy (%)",
+        title=f"Accuracy against depth, {name}",
+        logx=True,
+        errors=errors,
     )
     out.append(f"![Test accuracy against depth, {name}]({url})\n")
     deepest = max(variants, key=lambda v: depths[v])
@@ -375,17 +384,15 @@ def _depth_section(ctx: Context, shown: Shown, group: list[dict], optimizer: str
         grads = mean_curve(runs_of(result, deepest), key)
         series_g = {a: (list(range(1, len(c) + 1)), [v / 100 for v in c]) for a, c in grads.items()}
         label = when if key == "grad_norms_init" else f"{when} of {name}"
-        url = ctx.asset(
-            f"experiments/depth-{shown.tag}-{optimizer}-{key}.svg",
-            series_g,
-            lambda path, s=series_g, w=label: figures.curves(
-                path,
-                s,
-                "layer (1 = input side)",
-                "gradient norm of the weight matrix",
-                f"Per-layer gradient norms, {depths[deepest]} hidden layers, {w}",
-                logy=True,
-            ),
+        url = _figure(
+            ctx,
+            f"depth-{shown.tag}-{optimizer}-{key}.svg",
+            figures.curves,
+            series=series_g,
+            xlabel="layer (1 = input side)",
+            ylabel="gradient norm of the weight matrix",
+            title=f"Per-layer gradient norms, {depths[deepest]} hidden layers, {label}",
+            logy=True,
         )
         out.append(f"![Gradient norm per layer {label}]({url})\n")
     return out
@@ -430,12 +437,15 @@ def learning_rate_page(ctx: Context) -> str:
     lrs = [lr for _, lr in variants]
     for what, data, ylabel in (("accuracy", acc, "test accuracy (%)"), ("dead", dead, "dead units (%)")):
         series = {a: (lrs, [100 * cells[v][0] for v, _ in variants]) for a, cells in data.items()}
-        url = ctx.asset(
-            f"experiments/learning_rate-{shown.tag}-{what}.svg",
-            series,
-            lambda path, s=series, y=ylabel: figures.curves(
-                path, s, "Adam learning rate", y, f"{y.capitalize()} against the learning rate", logx=True
-            ),
+        url = _figure(
+            ctx,
+            f"learning_rate-{shown.tag}-{what}.svg",
+            figures.curves,
+            series=series,
+            xlabel="Adam learning rate",
+            ylabel=ylabel,
+            title=f"{ylabel.capitalize()} against the learning rate",
+            logx=True,
         )
         out.append(f"![{ylabel} against the learning rate]({url})\n")
     out.append("### Full statistics per learning rate\n")
@@ -472,12 +482,16 @@ def self_normalisation_page(ctx: Context) -> str:
         ("grad_var", "variance of the gradient w.r.t. pre-activations", True),
     ):
         series = {label: (layers, s[key]) for label, s in summary.items()}
-        url = ctx.asset(
-            f"experiments/self_normalisation-{shown.tag}-{key}.svg",
-            series,
-            lambda path, s=series, y=ylabel, lg=logy: figures.curves(
-                path, s, "layer", y, f"{y.capitalize()} through {depth} layers", highlight=tuple(s), logy=lg
-            ),
+        url = _figure(
+            ctx,
+            f"self_normalisation-{shown.tag}-{key}.svg",
+            figures.curves,
+            series=series,
+            xlabel="layer",
+            ylabel=ylabel,
+            title=f"{ylabel.capitalize()} through {depth} layers",
+            highlight=tuple(series),
+            logy=logy,
         )
         out.append(f"![{ylabel} per layer]({url})\n")
     return "\n".join(out)
@@ -513,10 +527,13 @@ def gated_page(ctx: Context) -> str:
     seconds = sum(v["train_seconds"] for v in result["variants"])
     out.append(f"Wall time: {len(result['variants'])} stacks, {seconds:.1f} s of training in all.\n")
     bars = [(r.name, 100 * r.mean, 100 * r.std) for r in ranked.values()]
-    url = ctx.asset(
-        f"experiments/gated-{shown.tag}-accuracy.svg",
-        bars,
-        lambda path: figures.accuracy_bars(path, bars, "test accuracy (%), mean ± std", shown.config.title),
+    url = _figure(
+        ctx,
+        f"gated-{shown.tag}-accuracy.svg",
+        figures.accuracy_bars,
+        rows=bars,
+        xlabel="test accuracy (%), mean ± std",
+        title=shown.config.title,
     )
     out.append(f"![Gated units against their elementwise counterparts]({url})\n")
     return "\n".join(out)
@@ -574,17 +591,15 @@ def activation_markdown(ctx: Context, name: str) -> str:
     curves = mean_curve(runs)
     if name in curves:
         series = {n: (list(range(1, len(c) + 1)), c) for n, c in curves.items() if n in (name, "relu")}
-        url = ctx.asset(
-            f"experiments/curve-{shown.tag}-{name}.svg",
-            series,
-            lambda path: figures.curves(
-                path,
-                series,
-                "epoch",
-                "validation accuracy (%)",
-                f"{spec.title} against ReLU (mean over seeds)",
-                highlight=tuple(dict.fromkeys((name, "relu"))),
-            ),
+        url = _figure(
+            ctx,
+            f"curve-{shown.tag}-{name}.svg",
+            figures.curves,
+            series=series,
+            xlabel="epoch",
+            ylabel="validation accuracy (%)",
+            title=f"{spec.title} against ReLU (mean over seeds)",
+            highlight=tuple(dict.fromkeys((name, "relu"))),
         )
         text += f"\n![Learning curve of {spec.title} against ReLU]({url})\n"
     return text

@@ -1,22 +1,25 @@
-"""Figures and measured tables for the guides, computed at build time on the CPU in a few seconds each.
+"""Figures and measured tables for the guides: the numbers come from actref.site.guide_measurements.
 
 Each public function takes the site context and returns markdown (see actref.site.directives):
-`<!-- actref:guides.gradient_flow -->` in a guide becomes a figure plus the numbers behind it.
+`<!-- actref:guides.gradient_flow -->` in a guide becomes a figure plus the numbers behind it. The numbers
+are cached under a key of the measuring code and the specs they use; the figures under one of this module's
+drawing code and the numbers they show.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import torch
 
-from actref import catalog
+from actref import catalog, nn
+from actref.site import guide_measurements as measure
+from actref.site import svg
 
-if TYPE_CHECKING:
-    from actref.registry import Activation
+THIS = sys.modules[__name__]  # the drawing code of every guide figure
 
 # ---------------------------------------------------------------------------------------------- helpers
 
@@ -45,7 +48,7 @@ def _style(ax) -> None:
 
 
 def _save(fig, path: Path) -> None:
-    fig.savefig(path, format="svg", transparent=True, bbox_inches="tight")
+    svg.save(fig, path, transparent=True, bbox_inches="tight")
     _plt().close(fig)
 
 
@@ -56,71 +59,40 @@ def _finish_single(fig, ax, path: Path) -> None:
     _save(fig, path)
 
 
-def _deep_mlp(spec: Activation, depth: int, width: int, gain_scale: float = 1.0, seed: int = 0):
-    """A plain MLP of `depth` square layers, initialised with the spec's recommended scheme."""
-    g = torch.Generator().manual_seed(seed)
-    layers = []
-    for _ in range(depth):
-        w = torch.empty(width, width, dtype=torch.float64)
-        std = spec.init.std(width, width) * gain_scale
-        w.normal_(0.0, std, generator=g)
-        layers.append(w.requires_grad_())
-    return layers
-
-
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     head = "| " + " | ".join(headers) + " |\n| " + " | ".join("---" for _ in headers) + " |\n"
     return head + "".join("| " + " | ".join(r) + " |\n" for r in rows)
 
 
 def _figure(ctx, name: str, inputs: object, make: Callable[[Path], None], alt: str) -> str:
-    return f"![{alt}]({ctx.asset(f'guides/{name}.svg', inputs, make)})"
+    return f"![{alt}]({ctx.asset(f'guides/{name}.svg', inputs, make, code=[THIS])})"
+
+
+def _measured(ctx, name: str, inputs: dict, compute: Callable[[], object], activations) -> object:
+    """compute(), cached under the measuring code, `inputs` and the specs of `activations`."""
+    specs = [catalog.get(a) for a in activations]
+    return ctx.cached(name, inputs, compute, code=[measure, nn], specs=specs)  # nn: the networks' modules
 
 
 # ---------------------------------------------------------------------------------------------- collapse
 
 
-def _spirals(n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    g = torch.Generator().manual_seed(seed)
-    t = torch.rand(n, generator=g) * 3 * math.pi + 0.5
-    label = torch.randint(0, 2, (n,), generator=g)
-    sign = label * 2 - 1
-    pts = torch.stack([t * torch.cos(t) * sign, t * torch.sin(t) * sign], 1) / 10
-    return pts + 0.02 * torch.randn(n, 2, generator=g), label
-
-
-def _train_classifier(act: str, x, y, steps: int = 600, seed: int = 0) -> torch.nn.Module:
-    torch.manual_seed(seed)
-    spec = catalog.get(act)
-    model = torch.nn.Sequential(
-        torch.nn.Linear(2, 64), spec.module(), torch.nn.Linear(64, 64), spec.module(), torch.nn.Linear(64, 2)
-    )
-    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    for _ in range(steps):
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(model(x), y).backward()
-        opt.step()
-    return model
-
-
 def linear_collapse(ctx) -> str:
     """Train the same 3-layer network with identity, tanh and ReLU on two spirals; show the decision regions."""
     acts = ["identity", "tanh", "relu"]
-    x, y = _spirals(800)
-    xt, yt = _spirals(800, seed=1)
+    xt, yt = measure.spirals(800, seed=1)
     models: dict[str, torch.nn.Module] = {}
 
     def accuracies() -> dict[str, float]:
-        for a in acts:
-            models[a] = _train_classifier(a, x, y)
-        return {a: (models[a](xt).argmax(1) == yt).float().mean().item() for a in acts}
+        acc, trained = measure.spiral_classifiers(acts)
+        models.update(trained)
+        return acc
 
-    acc = ctx.cached("linear_collapse", {"acts": acts}, accuracies)
+    acc = _measured(ctx, "linear_collapse", {"acts": acts}, accuracies, acts)
 
     def make(path: Path) -> None:
-        for a in acts:  # the accuracies may come from the cache while the figure is redrawn
-            if a not in models:
-                models[a] = _train_classifier(a, x, y)
+        if not models:  # the accuracies came from the cache while the figure is redrawn
+            models.update(measure.spiral_classifiers(acts)[1])
         plt = _plt()
         fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
         grid = torch.stack(
@@ -145,16 +117,6 @@ def linear_collapse(ctx) -> str:
 # ---------------------------------------------------------------------------------------------- gradients
 
 
-def _layer_grad_norms(spec, depth: int, width: int, gain_scale: float = 1.0, batch: int = 256) -> list[float]:
-    """‖∂L/∂W_l‖ for each layer of a freshly initialised deep MLP on N(0, 1) inputs, L = mean of outputs²."""
-    ws = _deep_mlp(spec, depth, width, gain_scale)
-    h = torch.randn(batch, width, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
-    for w in ws:
-        h = spec(h @ w.T)
-    (h.pow(2).mean()).backward()
-    return [w.grad.norm().item() for w in ws]
-
-
 GRADIENT_CASES = (
     ("sigmoid", 1.0, "sigmoid, Xavier"),
     ("tanh", 1.0, "tanh, Xavier (gain 5/3)"),
@@ -167,10 +129,12 @@ GRADIENT_CASES = (
 def gradient_flow(ctx, depth: str = "30") -> str:
     """Per-layer gradient norms at initialisation, for saturating and non-saturating units."""
     depth_n = int(depth)
-    norms = ctx.cached(
+    norms = _measured(
+        ctx,
         f"gradient_flow_{depth_n}",
-        {"cases": GRADIENT_CASES},
-        lambda: {label: _layer_grad_norms(catalog.get(a), depth_n, 128, s) for a, s, label in GRADIENT_CASES},
+        {"cases": GRADIENT_CASES, "depth": depth_n},
+        lambda: measure.gradient_norms(GRADIENT_CASES, depth_n),
+        [a for a, _, _ in GRADIENT_CASES],
     )
 
     def make(path: Path) -> None:
@@ -196,26 +160,6 @@ def gradient_flow(ctx, depth: str = "30") -> str:
 # ---------------------------------------------------------------------------------------------- variance
 
 
-def _forward_moments(spec, depth: int, width: int = 256, batch: int = 1024, mean0=0.0, std0=1.0, post=False):
-    """Mean and variance at each layer of a freshly initialised deep MLP.
-
-    post=False: of the pre-activations W·h, one entry per layer. post=True: of the activations f(W·h), with
-    the input's moments first (layer 0).
-    """
-    ws = _deep_mlp(spec, depth, width)
-    g = torch.Generator().manual_seed(2)
-    h = mean0 + std0 * torch.randn(batch, width, dtype=torch.float64, generator=g)
-    means, variances = ([h.mean().item()], [h.var().item()]) if post else ([], [])
-    with torch.no_grad():
-        for w in ws:
-            z = h @ w.T
-            h = spec(z)
-            watched = h if post else z
-            means.append(watched.mean().item())
-            variances.append(watched.var().item())
-    return means, variances
-
-
 VARIANCE_CASES = ("relu", "tanh", "selu", "silu", "gelu", "sigmoid")
 
 
@@ -223,10 +167,12 @@ def activation_variance(ctx, depth: str = "64") -> str:
     """Variance of pre-activations through depth, each activation with the init its spec recommends."""
     depth_n = int(depth)
     names = [n for n in VARIANCE_CASES if n in catalog.names()]
-    moments = ctx.cached(
+    moments = _measured(
+        ctx,
         f"activation_variance_{depth_n}",
-        {"names": names},
-        lambda: {n: _forward_moments(catalog.get(n), depth_n) for n in names},
+        {"names": names, "depth": depth_n},
+        lambda: measure.variance_through_depth(names, depth_n),
+        names,
     )
 
     def make(path: Path) -> None:
@@ -253,12 +199,9 @@ def activation_variance(ctx, depth: str = "64") -> str:
 
 def selu_fixed_point(ctx) -> str:
     """SELU with LeCun init pulls badly scaled inputs back to mean 0, variance 1."""
-    spec = catalog.get("selu")
     starts = [(0.0, 1.0), (1.0, 2.0), (-0.5, 0.3), (0.5, 3.0)]
-    computed = ctx.cached(
-        "selu_fixed_point",
-        {"starts": starts},
-        lambda: [_forward_moments(spec, 32, width=512, mean0=m0, std0=s0, post=True) for m0, s0 in starts],
+    computed = _measured(
+        ctx, "selu_fixed_point", {"starts": starts}, lambda: measure.selu_moments(starts), ["selu"]
     )
     runs = dict(zip(starts, computed, strict=True))
 
@@ -289,51 +232,18 @@ def selu_fixed_point(ctx) -> str:
 # ---------------------------------------------------------------------------------------------- dying ReLU
 
 
-def _dead_fraction_after_training(
-    act: str, lr: float, seed: int = 0, steps: int = 300
-) -> tuple[float, float]:
-    """(fraction of hidden units never active on held-out data, held-out accuracy) after Adam training.
-
-    The task is synthetic and image-like: inputs in [0, 1] (non-negative, as pixels are), 4 classes from a
-    random linear teacher, a 64-256-256-4 network, batch 64.
-    """
-    g = torch.Generator().manual_seed(seed)
-    teacher = torch.randn(64, 4, generator=g)
-    x, xv = torch.rand(4096, 64, generator=g), torch.rand(2048, 64, generator=g)
-    y, yv = ((x - 0.5) @ teacher).argmax(1), ((xv - 0.5) @ teacher).argmax(1)
-    torch.manual_seed(seed)
-    spec = catalog.get(act)
-    hidden = [torch.nn.Linear(64, 256), torch.nn.Linear(256, 256)]
-    for layer in hidden:
-        spec.init.apply_(layer.weight)
-    model = torch.nn.Sequential(hidden[0], spec.module(), hidden[1], spec.module(), torch.nn.Linear(256, 4))
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    for step in range(steps):
-        idx = torch.arange(step * 64, step * 64 + 64) % 4096
-        opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(model(x[idx]), y[idx])
-        if not torch.isfinite(loss):
-            return float("nan"), float("nan")
-        loss.backward()
-        opt.step()
-    with torch.no_grad():
-        pre1 = hidden[0](xv)
-        pre2 = hidden[1](spec(pre1))
-        accuracy = (model(xv).argmax(1) == yv).float().mean().item()
-    never_active = torch.cat([(pre1 <= 0).all(0), (pre2 <= 0).all(0)])
-    return never_active.float().mean().item(), accuracy
-
-
 DYING_LRS = (0.001, 0.003, 0.01, 0.03, 0.1)
 
 
 def dying_relu(ctx) -> str:
     """Never-active unit fraction after training at several learning rates, ReLU against its variants."""
     acts = [a for a in ("relu", "leaky_relu", "elu") if a in catalog.names()]
-    runs = ctx.cached(
+    runs = _measured(
+        ctx,
         "dying_relu",
         {"acts": acts, "lrs": DYING_LRS},
-        lambda: {a: [_dead_fraction_after_training(a, lr) for lr in DYING_LRS] for a in acts},
+        lambda: measure.dead_fractions(acts, DYING_LRS),
+        acts,
     )
 
     def make(path: Path) -> None:

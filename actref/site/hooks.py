@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
 from actref.site.activation_pages import check_pages
-from actref.site.cache import cache_root_dir
+from actref.site.cache import cache_root_dir, source_digest
 from actref.site.context import SiteBuild
 from actref.site.directives import render_markdown
 from actref.site.errors import PageError
@@ -27,13 +28,16 @@ class Hooks:
         docs_dir = Path(config.docs_dir)
         config.nav = build_nav(docs_dir)
         cache_root = cache_root_dir(Path(config.config_file_path).parent)
-        self.build = SiteBuild(config, cache_dir=cache_root / "actref")
-        # mkdocs-jupyter caches executed notebooks by notebook content only; key its cache by actref's source
-        # too, so a change to actref re-executes (and re-tests) the notebooks.
+        # Figures missing from the cache are drawn in a pool of one process per core but one, in parallel with
+        # the pages, which keep a core (on_env waits for the figures, before MkDocs copies the files). One
+        # process per core made the pages, the longest path of a cold build, wait for the figures.
+        self.build = SiteBuild(config, cache_dir=cache_root / "actref", workers=(os.cpu_count() or 1) - 1)
+        # mkdocs-jupyter caches executed notebooks by notebook content only; key its cache by the source of
+        # the package below the site too, so a change to actref re-executes (and re-tests) the notebooks.
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is not None:
             base = cache_root / "mkdocs-jupyter"
-            current = base / self.build.digest[:16]
+            current = base / source_digest()[:16]
             if base.is_dir():
                 for old in base.iterdir():
                     if old.is_dir() and old != current:
@@ -48,6 +52,7 @@ class Hooks:
         node_modules = Path(config.config_file_path).parent / "node_modules"
         try:
             check_pages(Path(config.docs_dir))
+            assert self.build is not None
             vendored = vendor_files(node_modules)
         except PageError as e:
             raise PluginError(str(e)) from e
@@ -73,6 +78,21 @@ class Hooks:
             raise PluginError(
                 f"actref could not build {page.file.src_uri}: {type(e).__name__}: {e}\n{where}"
             ) from e
+
+    def on_env(self, env, config, files):
+        """All pages are rendered: wait for the figures drawn in parallel before MkDocs copies them."""
+        if self.build is not None:
+            try:
+                self.build.finish()
+            except RuntimeError as e:
+                from mkdocs.exceptions import PluginError
+
+                raise PluginError(str(e)) from e
+        return env
+
+    def on_build_error(self, error):
+        if self.build is not None:
+            self.build.close()
 
     def on_post_page(self, output, page, config):
         output = strip_remote_loads(output)
