@@ -19,7 +19,7 @@ import torch
 
 from actref import catalog, symbolic
 from actref.registry import UnknownActivation
-from actref.site import activation_figures, cost_pages, experiment_pages
+from actref.site import activation_figures, cost_pages, experiment_pages, explorer_pages
 from actref.site.errors import PageError
 from actref.site.links import relative_prefix
 from actref.site.nav import family_title
@@ -419,6 +419,7 @@ def plot_section(ctx: Context, spec: Activation) -> str:
             f'<p class="actref-provenance">Figure drawn at build time by <code>actref.site.activation_figures</code>; '
             f"{ctx.provenance(name)}.</p>",
             "",
+            explorer_pages.live_section(ctx, spec),
         ]
     )
 

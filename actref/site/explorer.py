@@ -12,6 +12,7 @@ none of them is an error here, so the browser never accepts a value that `spec.r
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -454,6 +455,7 @@ class ActivationCode:
     notes: list[str]
 
 
+@functools.cache  # the data file and the activation page's notes print the same spec: once per build
 def activation_code(spec: Activation) -> ActivationCode:
     """f, f′ and the kink positions of `spec` as JavaScript, with its parameter data and stable-form notes."""
     if not spec.elementwise or spec.derivative_expr is None:

@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+from actref.site import live_assets
 from actref.site.activation_pages import check_pages
 from actref.site.cache import cache_root_dir, source_digest
 from actref.site.context import SiteBuild
@@ -53,7 +54,7 @@ class Hooks:
         try:
             check_pages(Path(config.docs_dir))
             assert self.build is not None
-            vendored = vendor_files(node_modules)
+            vendored = vendor_files(node_modules) + live_assets.site_files(self.build.cache_dir, node_modules)
         except PageError as e:
             raise PluginError(str(e)) from e
         for uri, path in vendored:

@@ -103,6 +103,7 @@ AXE_PAGES = {
     "claims": "/comparisons/claims/",
     "guide": "/guides/dying-relu/",
     "notebook": "/notebooks/plot_any_activation/",
+    "explorer": "/explorer/",
     "404": "/no/such/page/",
 }
 # Findings accepted on purpose, as (axe rule id, CSS selector) pairs, each with the reason it cannot be fixed
