@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from actref.catalog import (  # noqa: F401  (imported for their registrations)
     exponential,
+    exponential_variants,
     gated,
+    gated_variants,
     identity,
+    periodic,
+    rational,
     relu_like,
+    relu_variants,
     shrink,
     sigmoid_like,
+    sparse_vector,
+    squashing,
     vector,
 )
 from actref.registry import REGISTRY, Activation

@@ -19,6 +19,8 @@ FAMILY_TITLES = {
     "shrink": "Shrinkage",
     "vector": "Vector-valued",
     "glu": "Gated linear units",
+    "periodic": "Periodic and radial",
+    "rational": "Rational (learnable)",
 }
 
 

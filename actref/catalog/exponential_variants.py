@@ -1,0 +1,1 @@
+"""More exponential-family units: eˣ itself, xIELU, ISRLU, ELiSH and hard ELiSH."""

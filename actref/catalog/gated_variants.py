@@ -1,0 +1,1 @@
+"""More self-gated units: hard Mish, clipped GELU, LiSHT and ACON-C."""

@@ -1,0 +1,1 @@
+"""Periodic and radial units: sine (SIREN), Snake and the Gaussian."""

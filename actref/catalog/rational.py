@@ -1,0 +1,1 @@
+"""Rational units: the Padé activation unit (PAU)."""

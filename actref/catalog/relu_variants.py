@@ -1,0 +1,1 @@
+"""More rectifiers: squareplus, sparse plus, bent identity, StarReLU, SReLU and APL."""

@@ -1,0 +1,1 @@
+"""Vector activations that sparsify or reweight: softmin, sparsemax, 1.5-entmax and SoLU."""

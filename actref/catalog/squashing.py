@@ -1,0 +1,1 @@
+"""More squashing functions: sparse sigmoid, step, Laplace, Elliott, ISRU, LeCun's tanh, soft clipping."""
