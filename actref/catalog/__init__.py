@@ -11,6 +11,7 @@ from actref.catalog import (  # noqa: F401  (imported for their registrations)
     exponential_variants,
     gated,
     gated_variants,
+    glu,
     identity,
     periodic,
     rational,
