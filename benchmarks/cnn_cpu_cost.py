@@ -20,9 +20,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from actref import data as fashion
+from actref.experiments.cnn import StackedCNN
 from actref.experiments.configs import Member, get_config
 from actref.experiments.results import device_name
-from actref.experiments.stacked import StackedCNN, StackedTrainer
+from actref.experiments.stacked import StackedTrainer
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -13,8 +14,9 @@ from scipy import stats as scipy_stats
 import actref
 from actref import data
 from actref.experiments import configs, results, stats
+from actref.experiments.cnn import StackedCNN
 from actref.experiments.configs import Member
-from actref.experiments.stacked import StackedCNN, StackedMLP, StackedTrainer, per_model_loss
+from actref.experiments.stacked import StackedMLP, StackedTrainer, per_model_loss
 
 torch.set_num_threads(1)  # tiny tensors: threads only add contention on a shared machine
 
@@ -189,7 +191,7 @@ def test_every_config_builds():
     assert set(mlp.variants[0].activations) == {
         s.name for s in actref.all_specs() if s.elementwise and s.name not in configs.NOT_HIDDEN_UNITS
     }
-    assert len(mlp.seeds) >= 5 and mlp.epochs == 20 and mlp.batch_size == 128
+    assert len(mlp.seeds) >= 5 and mlp.epochs == 10 and mlp.batch_size == 128
 
 
 # ---------------------------------------------------------------------------------------------- stats
@@ -323,3 +325,29 @@ def test_cuda_graph_matches_eager():
     for a, b in zip(stacks[0].weights, stacks[1].weights, strict=True):
         torch.testing.assert_close(a, b, atol=1e-4, rtol=1e-4)
     torch.testing.assert_close(outcomes[0].train_loss, outcomes[1].train_loss, atol=1e-4, rtol=1e-4)
+
+
+# ---------------------------------------------------------------------------------------------- the CPU budget
+def test_budget_estimate_scales_with_the_schedule():
+    from actref.experiments import budget
+
+    config = configs.get_config("smoke")
+    (one,) = budget.estimate(config, "cpu", steps=2)
+    assert one.step_seconds > 0 and one.eval_seconds > 0 and one.n_models == config.n_models
+    longer = dataclasses.replace(config, epochs=3)
+    (three,) = budget.estimate(longer, "cpu", steps=2)
+    # Three epochs cost about three times one (each estimate times its own steps: allow the machine's noise).
+    assert 1.5 < three.seconds / one.seconds < 6
+    assert "within the 90-minute budget" in budget.describe(config, [one])
+
+
+def test_run_refuses_a_config_over_the_budget(monkeypatch, tmp_path, capsys):
+    from actref.experiments import budget, cli
+
+    tiny = dataclasses.replace(configs.get_config("smoke"), smoke=False, name="smoke")
+    monkeypatch.setattr(configs, "get_config", lambda name, smoke=False: tiny)
+    monkeypatch.setattr(budget, "BUDGET_SECONDS", 0)
+    code = cli.main(["run", "--config", "smoke", "--device", "cpu", "--out", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "over the 0-minute budget" in err and "--allow-long" in err and not list(tmp_path.iterdir())

@@ -135,3 +135,64 @@ def test_hashes_depend_on_content_not_paths(tmp_path):
         cwd=tmp_path,
     ).stdout
     assert str(tmp_path / "moved") in where
+
+
+# ---------------------------------------------------------------------------------------------- incremental runs
+def test_only_stale_runs_train_and_the_rest_are_kept(smoke_result, replace_spec):
+    """Editing one forward retrains only that activation's runs; every other run is kept byte for byte."""
+    config = configs.get_config("smoke")
+    replace_spec("tanh", forward=lambda x: torch.tanh(x) * 1.0)
+    trained = []
+    merged = runner.run_experiment(
+        config, "cpu", previous=smoke_result, progress=lambda n, total: trained.append(total)
+    )
+    assert set(trained) == {len(config.seeds) * config.epochs}  # one activation's models, nothing else
+    assert results.stale_runs(merged, config) == []
+    old = {results.run_key(r): r for r in smoke_result["runs"]}
+    for run in merged["runs"]:
+        if run["activation"] == "tanh":
+            assert run["run_hash"] != old[results.run_key(run)]["run_hash"]
+        else:
+            assert run == old[results.run_key(run)]
+    assert merged["provenance"]["trained_now"] == len(config.seeds)
+    assert merged["provenance"]["earlier"][0]["created"] == smoke_result["provenance"]["created"]
+    (variant,) = merged["variants"]
+    assert variant["n_models"] == len(smoke_result["runs"]) and variant["added"][0]["activations"] == ["tanh"]
+
+
+def test_a_result_from_another_device_kind_is_not_merged(smoke_result):
+    config = configs.get_config("smoke")
+    gpu_made = {**smoke_result, "provenance": {**smoke_result["provenance"], "device_type": "cuda"}}
+    assert runner.current_runs(gpu_made, config, torch.device("cpu")) == {}
+    assert len(runner.current_runs(smoke_result, config, torch.device("cpu"))) == len(smoke_result["runs"])
+    assert runner.still_to_train(config, runner.current_runs(smoke_result, config, torch.device("cpu"))) == {}
+
+
+def test_a_cnn_change_stales_no_mlp_run(tmp_path):
+    """The CNN has its own module and its own code hash: editing it leaves MLP runs current."""
+    package = Path(actref.__file__).resolve().parent
+    moved = tmp_path / "moved" / "actref"
+    shutil.copytree(package, moved, ignore=shutil.ignore_patterns("__pycache__"))
+    cnn = moved / "experiments" / "cnn.py"
+    cnn.write_text(cnn.read_text() + "\n# an edit\n")
+    script = (
+        "import json; from actref.experiments import results\n"
+        "print(json.dumps([results.code_hash('mlp'), results.code_hash('cnn')]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "moved")}
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout
+    mlp, cnn_hash = json.loads(out)
+    assert mlp == results.code_hash("mlp")
+    assert cnn_hash != results.code_hash("cnn")
+    with pytest.raises(ValueError, match="valid: mlp, cnn"):
+        results.code_hash("rnn")
+
+
+def test_small_numbers_keep_their_digits():
+    """Variances far below 1e-6 are stored with 9 significant digits, not rounded to 0."""
+    values = [3.14159265e-9, 1.23456789e-12, 0.1 + 0.2, float("nan"), float("inf")]
+    cleaned = runner._clean(values)
+    assert cleaned[:3] == [pytest.approx(v, rel=1e-8) for v in values[:3]]
+    assert cleaned[0] != 0 and cleaned[1] != 0 and cleaned[3:] == [None, None]

@@ -154,7 +154,12 @@ REGISTRY.add(
             saturates=("positive",),
             notes=("f(0) = −log 2", "f(x) − x → 0 as x → −∞ (slope 1 there)"),
         ),
-        init=Init("xavier", 1.0, "a sigmoid-like unit (slope 1/2 at 0); Glorot's scheme is the usual choice"),
+        init=Init(
+            "kaiming",
+            2**0.5,
+            "the mirror image of softplus (log σ(x) = −softplus(−x)): rectifier-like away from 0, so it gets "
+            "softplus's He initialisation; the two must not differ by their initialisation alone",
+        ),
         plot_range=(-6.0, 6.0),
         conventions="f(+inf) = 0 (returned as −0.0), f(−inf) = −inf; nan in, nan out.",
         related=("sigmoid", "softplus", "log_softmax"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -21,10 +22,10 @@ def _list(_args) -> int:
 def _run(args) -> int:
     import torch
 
-    from actref.experiments import results
+    from actref.experiments import budget, results
     from actref.experiments.checkpoint import CheckpointDir
     from actref.experiments.configs import get_config
-    from actref.experiments.runner import checkpoint_dir, run_experiment
+    from actref.experiments.runner import checkpoint_dir, current_runs, run_experiment, still_to_train
 
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():
@@ -44,7 +45,27 @@ def _run(args) -> int:
     store = Path(root) / config.name if root else checkpoint_dir(config)
     if args.resume and store.is_dir():
         print(f"resuming from {store}", file=sys.stderr)
-    result = run_experiment(config, device, progress=True, checkpoints=store, resume=args.resume)
+    previous = None if args.all else results.read_json(results.result_path(config.name, out))
+    kept = current_runs(previous, config, torch.device(device))
+    todo = still_to_train(config, kept)
+    if kept:
+        print(f"keeping {len(kept)} current runs of {results.result_path(config.name, out)}", file=sys.stderr)
+    if not todo:
+        print(f"{config.name}: every run is current; nothing to train (--all retrains everything).")
+        return 0
+    if device == "cpu" and not config.smoke:
+        estimates = budget.estimate(dataclasses.replace(config, variants=tuple(todo.values())), device)
+        print(budget.describe(config, estimates), file=sys.stderr)
+        if budget.total_seconds(estimates) > budget.BUDGET_SECONDS and not args.allow_long:
+            print(
+                f"error: {config.name} would take about {budget.total_seconds(estimates) / 60:.0f} minutes here, "
+                f"over the {budget.BUDGET_SECONDS // 60}-minute budget; shrink the config, or pass --allow-long.",
+                file=sys.stderr,
+            )
+            return 2
+    result = run_experiment(
+        config, device, progress=True, checkpoints=store, resume=args.resume, previous=previous
+    )
     path = results.write_json_atomic(results.result_path(config.name, out), result)
     CheckpointDir(store).clear()
     p = result["provenance"]
@@ -121,6 +142,16 @@ def main(argv: list[str] | None = None) -> int:
         help="directory for checkpoints (default: $ACTREF_CHECKPOINTS, else .cache/checkpoints/)",
     )
     run.add_argument("--threads", type=int, help="CPU threads for torch (default: torch's choice)")
+    run.add_argument(
+        "--all",
+        action="store_true",
+        help="retrain every run (default: keep the current runs of the results file, train the rest)",
+    )
+    run.add_argument(
+        "--allow-long",
+        action="store_true",
+        help="run a config whose estimated CPU time is over the 90-minute budget",
+    )
     show = sub.add_parser("show", help="print the table of a results file")
     show.add_argument("name")
     show.add_argument("--dir", help="directory holding NAME.json (default: results/)")

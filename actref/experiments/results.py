@@ -1,8 +1,8 @@
 """Results files: one JSON per experiment, written atomically, stamped with provenance and per-run hashes.
 
 Staleness is per run and follows what shapes that run's numbers, by content, never by path:
-- `code_hash()`: the source of the data loader, the trainer and the runner, and of the config functions that
-  decide layer widths;
+- `code_hash(arch)`: the source of the data loader, the trainer and the runner, the architecture's model (the CNN
+  has a module of its own), and of the config functions that decide layer widths;
 - `config_hash(config)`: that plus the config's training settings (not its title or description);
 - `run_hash(config, variant, member)`: that plus the variant's settings, the member (activation, seed, init) and
   its activation's fingerprint (forward, built-in, initialisation, module, parameter defaults).
@@ -37,7 +37,7 @@ REPO = PACKAGE.parent
 RESULTS_DIR = REPO / "results"
 SMOKE_DIR = REPO / ".cache" / "experiments-smoke"
 # Prose fields of a config: editing them changes no number.
-PROSE_FIELDS = ("title", "description")
+PROSE_FIELDS = ("title", "description", "reductions")
 
 
 def _digest(*parts: str | bytes) -> str:
@@ -57,16 +57,32 @@ def _source(obj) -> str:
         return f"{getattr(obj, '__module__', None) or ''}.{name}"
 
 
-# The modules whose whole source shapes the numbers, by module name (their content is hashed, not their path).
-TRAINING_MODULES = ("actref.data", "actref.experiments.stacked", "actref.experiments.runner")
+# The modules whose whole source shapes the numbers, by module name (their content is hashed, not their path):
+# those every run uses, and those of one architecture only (a CNN change stales no MLP run).
+TRAINING_MODULES = (
+    "actref.data",
+    "actref.experiments.stacked",
+    "actref.experiments.models",
+    "actref.experiments.runner",
+)
+ARCH_MODULES = {"mlp": (), "cnn": ("actref.experiments.cnn",)}
 
 
 @functools.cache
-def code_hash() -> str:
-    """Hash of the source that turns a config into numbers: data loading, the stacked trainer, the runner."""
-    sources = [Path(importlib.util.find_spec(name).origin).read_bytes() for name in TRAINING_MODULES]
+def code_hash(arch: str = "mlp") -> str:
+    """Hash of the source that turns a config into numbers for an architecture: data loading, the stacked
+    trainer, the runner, the architecture's own model."""
+    if arch not in ARCH_MODULES:
+        raise ValueError(f"Unknown architecture {arch!r}; valid: {', '.join(ARCH_MODULES)}.")
+    names = TRAINING_MODULES + ARCH_MODULES[arch]
+    sources = [Path(importlib.util.find_spec(name).origin).read_bytes() for name in names]
     functions = (configs.layer_widths, configs.output_ratio, configs.parameter_count, configs.Variant.members)
     return _digest(*sources, *(_source(f) for f in functions))
+
+
+def config_code_hash(config: ExperimentConfig) -> str:
+    """The code hash of every architecture a config trains."""
+    return _digest(*(code_hash(arch) for arch in sorted({v.arch for v in config.variants})))
 
 
 def activation_fingerprint(spec: Activation) -> str:
@@ -93,7 +109,7 @@ def config_hash(config: ExperimentConfig | dict) -> str:
     """sha256 (16 hex digits) of the config's training settings, all its variants and the trainer's code."""
     data_ = config.to_dict() if isinstance(config, ExperimentConfig) else dict(config)
     shaping = {k: v for k, v in data_.items() if k not in PROSE_FIELDS}
-    return _digest(json.dumps(shaping, sort_keys=True, default=str), code_hash())
+    return _digest(json.dumps(shaping, sort_keys=True, default=str), config_code_hash(config))
 
 
 def _variant_settings(variant: Variant) -> dict:
@@ -103,7 +119,7 @@ def _variant_settings(variant: Variant) -> dict:
 def run_hash(config: ExperimentConfig, variant: Variant, member: Member) -> str:
     """The hash a run must carry to be current: everything that shapes its numbers, and nothing else."""
     return _digest(
-        code_hash(),
+        code_hash(variant.arch),
         json.dumps(training_settings(config), sort_keys=True, default=str),
         json.dumps(_variant_settings(variant), sort_keys=True, default=str),
         json.dumps([member.activation, member.seed, member.init]),
@@ -206,7 +222,7 @@ def provenance(config: ExperimentConfig, device: torch.device, train_seconds: fl
         "actref": version.__version__,
         "git_commit": git_commit(),
         "config_hash": config_hash(config),
-        "code_hash": code_hash(),
+        "code_hash": config_code_hash(config),
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "train_seconds": round(train_seconds, 3),
         "mode": mode,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import sys
@@ -14,22 +15,24 @@ import torch
 from actref import data as fashion
 from actref.experiments import results
 from actref.experiments.checkpoint import CheckpointDir, CheckpointRefused, variant_key
-from actref.experiments.configs import ExperimentConfig
+from actref.experiments.configs import ExperimentConfig, Variant
+from actref.experiments.models import build_model
 from actref.experiments.stacked import (
     StackedTrainer,
-    build_model,
     configure_device,
     member_init,
     signal_statistics,
 )
 
+SIGNIFICANT_DIGITS = 9  # enough to round-trip every float32 exactly; a variance of 1e-9 keeps its digits
+
 
 def _clean(values) -> list:
-    """Floats rounded for the file; non-finite values become None (JSON has no NaN)."""
+    """Floats to 9 significant digits for the file; non-finite values become None (JSON has no NaN)."""
     out = []
     for v in values:
         v = float(v)
-        out.append(round(v, 6) if math.isfinite(v) else None)
+        out.append(float(f"{v:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(v) else None)
     return out
 
 
@@ -60,6 +63,7 @@ def run_experiment(
     resume: bool = False,
     checkpoint_seconds: float = CHECKPOINT_SECONDS,
     on_epoch: Callable[[str, int], None] | None = None,
+    previous: dict | None = None,
 ) -> dict:
     """Run every variant of `config` on `device`; returns the results dict (experiment, config, provenance,
     variants, runs). `progress=True` shows a tqdm bar over model-epochs with an ETA.
@@ -67,17 +71,24 @@ def run_experiment(
     With `checkpoints` (a directory), each finished variant is saved there, and a variant in progress every
     `checkpoint_seconds`; `resume=True` continues from what is there (otherwise it is ignored and replaced).
     `on_epoch(variant, epoch)` is called after every epoch (after any checkpoint of it).
+
+    With `previous` (an earlier results dict of this config, made on the same kind of device with the same
+    matmul precision), its current runs are kept and only the missing or stale ones train: a new activation
+    trains alone, and joins the file beside the others.
     """
     device = torch.device(device) if device is not None else default_device()
     if device.type == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(
             "--device cuda was asked for, but torch.cuda.is_available() is False on this machine."
         )
-    configure_device(device)
+    device_settings = configure_device(device)
+    kept = current_runs(previous, config, device)
+    todo = still_to_train(config, kept)
+    to_run = dataclasses.replace(config, variants=tuple(todo.values()))
     if config.kind == "signal":
-        total = sum(len(v.members(config.seeds)) for v in config.variants)
+        total = sum(len(v.members(config.seeds)) for v in to_run.variants)
     else:
-        total = config.n_models * config.epochs
+        total = to_run.n_models * config.epochs
     bar = None
     if progress is True:
         from tqdm.auto import tqdm
@@ -96,10 +107,10 @@ def run_experiment(
     store = CheckpointDir(checkpoints) if checkpoints is not None else None
     try:
         if config.kind == "signal":
-            _run_signal(config, device, runs, variants, advance)
+            _run_signal(to_run, device, runs, variants, advance)
         else:
             _run_training(
-                config, device, runs, variants, advance, store, resume, checkpoint_seconds, on_epoch
+                to_run, device, runs, variants, advance, store, resume, checkpoint_seconds, on_epoch
             )
     finally:
         if bar is not None:
@@ -107,16 +118,99 @@ def run_experiment(
     train_seconds = sum(v["train_seconds"] for v in variants)
     if mode is None:
         mode = "smoke" if config.smoke else ("gpu" if device.type == "cuda" else "cpu")
+    provenance = {
+        **results.provenance(config, device, train_seconds, mode),
+        **device_settings,
+        "total_seconds": round(time.perf_counter() - start, 3),
+    }
+    if kept:
+        runs, variants, provenance = _merge(config, previous, kept, runs, variants, provenance)
     return {
         "experiment": config.name,
         "config": config.to_dict(),
-        "provenance": {
-            **results.provenance(config, device, train_seconds, mode),
-            "total_seconds": round(time.perf_counter() - start, 3),
-        },
+        "provenance": provenance,
         "variants": variants,
         "runs": runs,
     }
+
+
+def current_runs(previous: dict | None, config: ExperimentConfig, device: torch.device) -> dict[tuple, dict]:
+    """The runs of `previous` that `config` still wants as they are (same hash), keyed like results.run_key.
+
+    Nothing is kept from a file made on another kind of device or at another matmul precision: one table mixes
+    no GPU and CPU numbers.
+    """
+    if not previous or previous.get("experiment") != config.name:
+        return {}
+    p = previous.get("provenance", {})
+    if p.get("device_type") != device.type or p.get("matmul_precision") != results.matmul_precision(device):
+        return {}
+    wanted = results.expected_runs(config)
+    return {
+        results.run_key(r): r
+        for r in previous.get("runs", [])
+        if wanted.get(results.run_key(r)) == r.get("run_hash")
+    }
+
+
+def still_to_train(config: ExperimentConfig, kept: dict[tuple, dict]) -> dict[str, Variant]:
+    """Variant name → the variant restricted to the activations with a run not in `kept` (all its seeds)."""
+    todo = {}
+    for variant in config.variants:
+        inits = variant.inits or (None,) * len(variant.activations)
+        missing = [
+            (activation, init)
+            for activation, init in zip(variant.activations, inits, strict=True)
+            if any(
+                (variant.name, m.activation, m.seed, results.init_text(m)) not in kept
+                for m in dataclasses.replace(variant, activations=(activation,), inits=(init,)).members(
+                    config.seeds
+                )
+            )
+        ]
+        if missing:
+            todo[variant.name] = dataclasses.replace(
+                variant,
+                activations=tuple(a for a, _ in missing),
+                inits=tuple(i for _, i in missing) if variant.inits else None,
+            )
+    return todo
+
+
+def _merge(config, previous, kept, runs, variants, provenance) -> tuple[list, list, dict]:
+    """The kept runs and the new ones in the config's order; one summary per variant; both provenances."""
+    new = {results.run_key(r): r for r in runs}
+    order = list(results.expected_runs(config))
+    merged_runs = [new.get(k) or kept[k] for k in order if k in new or k in kept]
+    old_variants = {v["name"]: v for v in previous.get("variants", [])}
+    new_variants = {v["name"]: v for v in variants}
+    merged_variants = []
+    for variant in config.variants:
+        old, fresh = old_variants.get(variant.name), new_variants.get(variant.name)
+        if old is None or fresh is None:
+            merged_variants.append(fresh or old)
+            continue
+        part = {
+            "activations": list(dict.fromkeys(r["activation"] for r in runs if r["variant"] == variant.name))
+        }
+        part["train_seconds"] = fresh["train_seconds"]
+        part["created"] = provenance["created"]
+        merged_variants.append(
+            {
+                **old,
+                "n_models": sum(r["variant"] == variant.name for r in merged_runs),
+                "train_seconds": round(old["train_seconds"] + fresh["train_seconds"], 3),
+                "added": [*old.get("added", []), part],
+            }
+        )
+    earlier = dict(previous["provenance"])
+    merged_provenance = {
+        **provenance,
+        "train_seconds": round(sum(v["train_seconds"] for v in merged_variants), 3),
+        "earlier": [*earlier.pop("earlier", []), earlier],
+        "trained_now": len(runs),
+    }
+    return merged_runs, merged_variants, merged_provenance
 
 
 def _refused(exc: CheckpointRefused, variant: str) -> None:
@@ -154,7 +248,8 @@ def _train_variant(
             advance(n_models * config.epochs)
             return done
     model = build_model(members, variant.arch, variant.hidden).to(device)
-    n_params = sum(p[0].numel() for p in model.parameters()) if variant.arch == "mlp" else None
+    trainable = [p for p in model.parameters() if p.requires_grad]  # a unit's own copy is frozen
+    n_params = sum(p[0].numel() for p in trainable) if variant.arch == "mlp" else None
     trainer = StackedTrainer(
         model,
         dataset.train_x,
@@ -229,6 +324,7 @@ def _train_variant(
         if outcome.grad_norms_init is not None:
             run["grad_norms_init"] = _clean(outcome.grad_norms_init[m])
             run["grad_norms_epoch1"] = _clean(outcome.grad_norms_epoch1[m])
+            run["grad_norms_final"] = _clean(outcome.grad_norms_final[m])
         if outcome.dead_fraction is not None:
             run["dead_fraction"] = _number(outcome.dead_fraction[m])
         variant_runs.append(run)

@@ -8,11 +8,13 @@ order from its own generator. tests/test_experiments.py checks all of this again
 
 On CUDA the whole step (batch gather, forward, backward, Adam) is captured once in a CUDA graph and replayed,
 with the data, the per-model permutations and every metric resident on the GPU: there is no host sync until the
-end. On the CPU the same step runs eagerly.
+end. On the CPU the same step runs eagerly. The stacked CNN is in actref/experiments/cnn.py.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import time
 import zlib
 from collections.abc import Callable
@@ -107,6 +109,10 @@ class StackedModel(torch.nn.Module):
 
     members: list[Member]
 
+    def widest_layer(self) -> int:
+        """Floats per sample and model in the widest hidden layer (sizes the evaluation chunks)."""
+        raise NotImplementedError
+
     def _make_activations(self, n_hidden: int) -> None:
         self.groups = _groups(self.members)
         self.acts = torch.nn.ModuleList(
@@ -161,6 +167,9 @@ class StackedMLP(StackedModel):
                     w[m] = torch.randn(o, i, generator=g).mul_(init.std(i, o)).t()
         self._make_activations(len(hidden))
 
+    def widest_layer(self) -> int:
+        return max(self.outs)
+
     def forward(self, x: torch.Tensor, record: dict | None = None) -> torch.Tensor:
         """Logits [M, B, n_out]. `record` (a dict) collects the pre- and post-activations of every hidden layer."""
         h = x
@@ -174,64 +183,6 @@ class StackedMLP(StackedModel):
                 record.setdefault("pre", []).append(z)
                 record.setdefault("post", []).append(h)
         raise AssertionError("unreachable")
-
-
-class StackedCNN(StackedModel):
-    """M CNNs: conv3×3(c1) → act → pool2 → conv3×3(c2) → act → pool2 → linear(c2·7·7 → 10), as grouped convs.
-
-    Activations live in the layout [B, M·C, H, W]; model m owns channels [m·C, (m+1)·C).
-    """
-
-    def __init__(self, members: list[Member], hidden: tuple[int, int] = (32, 64), n_out: int = 10):
-        super().__init__()
-        self.members = list(members)
-        if any(not catalog.get(m.activation).elementwise for m in self.members):
-            raise ValueError("The stacked CNN supports elementwise activations only.")
-        M = len(self.members)
-        c1, c2 = hidden
-        self.channels = (1, c1, c2)
-        self.conv_w = torch.nn.ParameterList(
-            [
-                torch.nn.Parameter(torch.empty(M * c1, 1, 3, 3)),
-                torch.nn.Parameter(torch.empty(M * c2, c1, 3, 3)),
-            ]
-        )
-        self.conv_b = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(M * c)) for c in (c1, c2)])
-        self.fc_w = torch.nn.Parameter(torch.empty(M, c2 * 49, n_out))
-        self.fc_b = torch.nn.Parameter(torch.zeros(M, 1, n_out))
-        with torch.no_grad():
-            for m, member in enumerate(self.members):
-                g = torch.Generator().manual_seed(member_seed(member, "init"))
-                init = member_init(member)
-                for w, (cin, cout) in zip(self.conv_w, ((1, c1), (c1, c2)), strict=True):
-                    fan_in, fan_out = cin * 9, cout * 9
-                    w[m * cout : (m + 1) * cout] = torch.randn(cout, cin, 3, 3, generator=g) * init.std(
-                        fan_in, fan_out
-                    )
-                fan_in = c2 * 49
-                self.fc_w[m] = (torch.randn(n_out, fan_in, generator=g) * init.std(fan_in, n_out)).t()
-        self._make_activations(2)
-
-    def forward(self, x: torch.Tensor, record: dict | None = None) -> torch.Tensor:
-        M = len(self.members)
-        if x.dim() == 2:  # one batch shared by every model
-            h = x.view(-1, 1, 28, 28).expand(-1, M, 28, 28)
-        else:  # [M, B, 784]: each model its own batch
-            h = x.view(M, -1, 28, 28).transpose(0, 1)
-        for layer in range(2):
-            h = F.conv2d(h, self.conv_w[layer], self.conv_b[layer], padding=1, groups=M)
-            h = self.activate(layer, h, model_dim=1, per_model=self.channels[layer + 1])
-            h = F.max_pool2d(h, 2)
-        h = h.reshape(h.shape[0], M, -1).transpose(0, 1)  # [M, B, c2·49]
-        return torch.baddbmm(self.fc_b, h, self.fc_w)
-
-
-def build_model(members: list[Member], arch: str, hidden: tuple[int, ...]) -> StackedModel:
-    if arch == "mlp":
-        return StackedMLP(members, hidden)
-    if arch == "cnn":
-        return StackedCNN(members, tuple(hidden))
-    raise ValueError(f"Unknown architecture {arch!r}; valid: 'mlp', 'cnn'.")
 
 
 def per_model_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -252,6 +203,7 @@ class StackOutcome:
     train_seconds: float
     grad_norms_init: torch.Tensor | None = None  # [M, layers]
     grad_norms_epoch1: torch.Tensor | None = None
+    grad_norms_final: torch.Tensor | None = None  # [M, layers], after the last epoch
     dead_fraction: torch.Tensor | None = None  # [M]
 
 
@@ -372,10 +324,7 @@ class StackedTrainer:
     # ------------------------------------------------------------------ measurements (no host sync)
     def _chunk(self) -> int:
         M = len(self.members)
-        if isinstance(self.model, StackedCNN):
-            per_sample = self.model.channels[1] * 28 * 28
-        else:
-            per_sample = max(self.model.outs)
+        per_sample = self.model.widest_layer()
         return max(1, min(4096, int(2e8 // (M * per_sample))))
 
     @torch.no_grad()
@@ -506,6 +455,7 @@ class StackedTrainer:
             if on_epoch is not None:
                 on_epoch(epoch)
         test_acc = self.accuracy(*test)
+        grad_norms_final = self.layer_grad_norms(*probe) if "grad_norms" in measure else None
         dead = self.dead_fraction(val[0]) if "dead_units" in measure else None
         self._sync()
         train_seconds = before + time.perf_counter() - start
@@ -525,6 +475,7 @@ class StackedTrainer:
             train_seconds=train_seconds,
             grad_norms_init=cpu("grad_norms_init"),
             grad_norms_epoch1=cpu("grad_norms_epoch1"),
+            grad_norms_final=None if grad_norms_final is None else grad_norms_final.cpu(),
             dead_fraction=None if dead is None else dead.cpu(),
         )
 
@@ -554,8 +505,34 @@ def signal_statistics(
     return {"act_mean": act_mean, "act_var": act_var, "grad_mean": grad_mean, "grad_var": grad_var}
 
 
-def configure_device(device: torch.device) -> None:
-    """TF32 matmuls and convolutions on CUDA (the anchors in DESIGN.md were measured with them); no-op on CPU."""
+# glibc's mallopt parameters (malloc.h): the most chunks served by mmap, and the free heap kept before trimming.
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4
+
+
+def keep_freed_memory() -> bool:
+    """Make glibc serve every allocation from its heap and keep freed memory there; True where it applied.
+
+    A stacked step allocates and frees tensors of 20–200 MB (the gathered batch, each weight gradient). glibc
+    maps each one over 32 MB afresh with mmap and unmaps it when freed, so every step page-faults through all of
+    them again: measured on this project's 2-core CPU, 21% of a 140-model step (170 → 135 ms). With mmap off and
+    no trimming, the second step reuses the first step's pages. The process keeps its peak memory until it exits.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(_M_MMAP_MAX, 0)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, 2**62))
+    except (OSError, AttributeError):  # not glibc (macOS, musl): the default allocator stays
+        return False
+
+
+def configure_device(device: torch.device) -> dict:
+    """Set up `device` for training and return what was set (for the provenance).
+
+    CUDA: TF32 matmuls and convolutions (the anchors in DESIGN.md were measured with them). CPU: subnormal
+    floats flushed to zero (x86 cores compute on them many times slower, and deep sigmoid or tanh stacks make
+    them; values below 1.2e-38 change no accuracy) and freed memory kept for reuse (keep_freed_memory).
+    """
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
+        return {}
+    return {"flush_denormal": torch.set_flush_denormal(True), "heap_allocator": keep_freed_memory()}
