@@ -351,3 +351,28 @@ def test_run_refuses_a_config_over_the_budget(monkeypatch, tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "over the 0-minute budget" in err and "--allow-long" in err and not list(tmp_path.iterdir())
+
+
+def test_holm_adjustment_matches_the_sequential_rejection_rule():
+    """Adjusted p < α exactly where Holm's step-down procedure rejects at α (Holm 1979), for several α."""
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        p = list(rng.uniform(0, 0.2, rng.integers(1, 30)) ** 2)
+        adjusted = stats.holm(p)
+        order = sorted(range(len(p)), key=lambda i: p[i])
+        for alpha in (0.01, 0.05, 0.1):
+            rejected = set()
+            for rank, i in enumerate(order):  # reject while p₍ⱼ₎ ≤ α / (m − j + 1)
+                if p[i] > alpha / (len(p) - rank):
+                    break
+                rejected.add(i)
+            assert {i for i, a in enumerate(adjusted) if a <= alpha} == rejected
+        assert all(a >= q for a, q in zip(adjusted, p, strict=True))
+    rows = stats.summarise(
+        {"relu": [0.88, 0.881, 0.879], "a": [0.90, 0.901, 0.899], "b": [0.87, 0.872, 0.871]}
+    )
+    by_name = {r.name: r for r in rows}
+    assert by_name["relu"].p_holm is None
+    assert by_name["a"].p_holm == pytest.approx(2 * min(by_name["a"].p_value, by_name["b"].p_value)) or (
+        by_name["b"].p_holm == pytest.approx(2 * min(by_name["a"].p_value, by_name["b"].p_value))
+    )

@@ -22,6 +22,7 @@ class Summary:
     diverged: int
     p_value: float | None = None  # Welch's t-test against the baseline; None for the baseline itself
     rank: int | None = None
+    p_holm: float | None = None  # p_value adjusted for every comparison in the table (Holm 1979)
 
 
 def mean_std_ci(values, confidence: float = 0.95) -> tuple[float, float, float, float]:
@@ -70,10 +71,28 @@ def summarise(
         key=lambda r: (math.isnan(r.mean), -r.mean if higher_is_better else r.mean),
     )
     ranked = {r.name: i + 1 for i, r in enumerate(order) if not math.isnan(r.mean)}
+    tested = [r.name for r in rows if r.p_value is not None and math.isfinite(r.p_value)]
+    adjusted = dict(zip(tested, holm([r.p_value for r in rows if r.name in tested]), strict=True))
     return [
-        Summary(**{**r.__dict__, "rank": ranked.get(r.name)})
+        Summary(**{**r.__dict__, "rank": ranked.get(r.name), "p_holm": adjusted.get(r.name)})
         for r in sorted(rows, key=lambda r: ranked.get(r.name, 10**9))
     ]
+
+
+def holm(p_values: list[float]) -> list[float]:
+    """Holm's step-down adjusted p-values, in the input order: reject where the adjusted p < α.
+
+    With m tests sorted so that p₍₁₎ ≤ … ≤ p₍ₘ₎, the adjusted p₍ᵢ₎ is max over j ≤ i of min(1, (m − j + 1)·p₍ⱼ₎),
+    which keeps the chance of any false "significant" in the table at α (Holm 1979).
+    """
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    out = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[i]))
+        out[i] = running
+    return out
 
 
 def compare(a, b, direction: str = "greater", alpha: float = 0.05) -> tuple[str, float, float]:

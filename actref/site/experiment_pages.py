@@ -242,17 +242,26 @@ def summary_table(
     n_seeds = max((len(v) for v in values.values()), default=0)
     base = catalog.get(baseline).title if has_base else baseline
     lines = [
-        f"| Rank | Activation | {label}, mean ± std | 95% CI | p vs {base} (Welch) | Diverged |",
-        "|---:|---|---:|---:|---:|---:|",
+        f"| Rank | Activation | {label}, mean ± std | 95% CI | p vs {base} (Welch) | Holm-adjusted p | Diverged |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         ci = "—" if not math.isfinite(r.ci_low) else f"{100 * r.ci_low:.2f} – {100 * r.ci_high:.2f}"
+        holm = "" if r.p_value is None else format_p(r.p_holm)
         lines.append(
             f"| {r.rank or '—'} | {activation_link(ctx, r.name)} | {_pm(r.mean, r.std)} | {ci} "
-            f"| {format_p(r.p_value) if has_base else 'not measured'} "
+            f"| {format_p(r.p_value) if has_base else 'not measured'} | {holm if has_base else '—'} "
             f"| {r.diverged}/{n_seeds} |"
         )
-    return "\n".join(lines) + "\n"
+    tests = sum(r.p_holm is not None for r in rows)
+    note = (
+        f"\n{tests} activations are compared with {base}, so a raw p < 0.05 is expected about "
+        f"{0.05 * tests:.1f} times by chance alone. The Holm-adjusted p corrects for that: only an adjusted "
+        "p < 0.05 is a significant difference at the 5% level for the table as a whole.\n"
+        if has_base and tests > 1
+        else ""
+    )
+    return "\n".join(lines) + "\n" + note
 
 
 # ---------------------------------------------------------------------------------------------- pages
