@@ -74,10 +74,17 @@ def test_learnable_parameters_receive_gradients(spec):
         assert spec.name != "prelu", "PReLU's slope must be a learnable parameter"
         return
     m(sample(torch.float32)).square().sum().backward()
-    for p in params:
-        assert p.grad is not None and p.grad.isfinite().all() and (p.grad != 0).any(), (
-            f"{spec.name}: parameter of shape {tuple(p.shape)} got gradient {p.grad}"
-        )
+    # A spec may name parameters whose gradient is exactly 0 at the initial values, with the reason
+    # (SReLU: ∂f/∂t_right = 1 − a_right = 0 while a_right = 1); they must get exactly 0, the others not.
+    inert = spec.extra.get("zero_grad_at_init", {})
+    for name, p in m.named_parameters():
+        assert p.grad is not None and p.grad.isfinite().all(), f"{spec.name}.{name}: gradient {p.grad}"
+        if name in inert:
+            assert (p.grad == 0).all(), f"{spec.name}.{name}: declared inert ({inert[name]}), got {p.grad}"
+        else:
+            assert (p.grad != 0).any(), (
+                f"{spec.name}.{name}: parameter of shape {tuple(p.shape)} got gradient 0"
+            )
 
 
 # ---------------------------------------------------------------------------------------------- PReLU
