@@ -86,7 +86,7 @@ class Properties:
     range: tuple[Any, Any]
     range_closed: tuple[bool, bool] = (False, False)
     monotonic: bool = True
-    smoothness: str = "C∞"  # one of "C∞", "C1", "C0", "discontinuous"
+    smoothness: str = "C∞"  # one of "C∞", "C2", "C1", "C0", "discontinuous"
     zero_centred: bool = False
     saturates: tuple[str, ...] = ()  # subset of ("negative", "positive")
     self_gated: bool = False

@@ -162,13 +162,16 @@ def smoothness_found(spec) -> str:
         return "C0"
     if any(jumps(second_derivative_expr(spec.derivative_expr), key, p) for p in points):
         return "C1"
+    third = sympy.diff(second_derivative_expr(spec.derivative_expr), sx)
+    if any(jumps(third, key, p) for p in points):
+        return "C2"  # ISRLU: f, f′ and f″ continuous at 0, f‴ jumps
     return "C∞"
 
 
 @by_name
 def test_smoothness_class(spec):
     claimed = spec.properties.smoothness
-    assert claimed in ("C∞", "C1", "C0", "discontinuous")
+    assert claimed in ("C∞", "C2", "C1", "C0", "discontinuous")
     found = smoothness_found(spec)
     assert found == claimed, (
         f"{spec.name}: claimed {claimed}, but one-sided limits at {breakpoints(spec)} say {found}"

@@ -165,7 +165,8 @@ def smoothness_text(spec: Activation, latex: bool) -> str:
         return f'{s} (<span class="actref-note" title="{title}">{clause}</span>)'
     if not latex:
         return s
-    return {"C∞": r"$C^\infty$", "C1": "$C^1$", "C0": "$C^0$ (continuous, with kinks)"}.get(s, s)
+    labels = {"C∞": r"$C^\infty$", "C2": "$C^2$", "C1": "$C^1$", "C0": "$C^0$ (continuous, with kinks)"}
+    return labels.get(s, s)
 
 
 def saturation_text(spec: Activation) -> str:
@@ -331,7 +332,7 @@ def derivative_section(spec: Activation) -> str:
                 + kink_note_text(kink.note)
             )
         lines.append("")
-    elif spec.elementwise and spec.properties and spec.properties.smoothness in ("C∞", "C1"):
+    elif spec.elementwise and spec.properties and spec.properties.smoothness in ("C∞", "C2", "C1"):
         lines += ["There are no kinks: f is differentiable everywhere.", ""]
     return "\n".join(lines)
 
