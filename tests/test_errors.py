@@ -82,6 +82,8 @@ KNOWN_BAD = [
     ("swiglu", {}, (2, 7), ["7"]),
     ("prelu", {"weight": torch.tensor([0.1, 0.2])}, (2, 3, 4), ["weight", "2", "3"]),
     ("softmax", {"dim": 1.5}, (2, 4), ["dim"]),
+    ("entmax15", {}, (2, 0), ["size 0"]),
+    ("sparsemax", {}, (2, 0), ["size 0"]),
 ]
 
 

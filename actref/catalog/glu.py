@@ -284,3 +284,60 @@ REGISTRY.add(
         related=("glu", "reglu", "geglu", "silu"),
     )
 )
+
+
+# ---------------------------------------------------------------------------------------------- bilinear
+# Shazeer's (2020) GLU variant without an activation on the gate: y = a ⊗ b.
+
+_bilinear_expr = xs[i] * xs[i + half]
+
+
+def bilinear(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    size = x.shape[dim]
+    if size % 2:
+        raise ValueError(
+            f"bilinear: size {size} of dim {dim} is odd; the input must split into two equal halves (a, b)."
+        )
+    a, b = x.chunk(2, dim=dim)
+    return a * b
+
+
+REGISTRY.add(
+    Activation(
+        name="bilinear",
+        title="Bilinear",
+        family="vector",
+        aliases=("bilinear_glu",),
+        summary="The GLU variant with no gate activation: the product a·b of the two halves of its input; the "
+        "output has half the input's size.",
+        forward=bilinear,
+        params={"dim": _dim_param("the axis split into halves (a, b)")},
+        expr=_bilinear_expr,
+        latex_override=_gated_latex(_bilinear_expr),
+        derivative_latex_override=r"\frac{\partial y_i}{\partial a_j} = \delta_{ij}\,b_i,\quad"
+        r"\frac{\partial y_i}{\partial b_j} = \delta_{ij}\,a_i" + _SPLIT,
+        conventions="IEEE products: a ±inf half times a nonzero finite one gives ±inf, inf·0 gives nan; nan in "
+        "either half makes that output nan. An odd size along dim raises ValueError.",
+        properties=Properties(
+            range=(-sympy.oo, sympy.oo),
+            monotonic=False,
+            smoothness="C∞",
+            zero_centred=True,
+            notes=(
+                "output size along dim is half the input size",
+                "symmetric in the halves: a·b = b·a, so which half is the 'gate' does not matter",
+                "no saturation: ∂y/∂a = b and ∂y/∂b = a grow with the inputs",
+                "zero-centred: y is odd in a, so E[y] = 0 when a is symmetric and independent of b",
+            ),
+        ),
+        paper=_SHAZEER,
+        init=Init(
+            "kaiming",
+            1.0,
+            "for independent N(0, 1) halves E[(a·b)²] = E[a²]·E[b²] = 1, so no gain is needed",
+        ),
+        elementwise=False,
+        plot_range=(-4.0, 4.0),
+        related=("glu", "reglu", "geglu", "swiglu", "identity"),
+    )
+)

@@ -21,13 +21,14 @@ SEEDS = (0, 1, 2, 3, 4)
 # Activations that the trainer does not use as hidden units: they normalise across features (softmax) or are
 # studied in the `gated` experiment, where the layer widths are matched to their parameter count.
 NOT_HIDDEN_UNITS = ("softmax", "log_softmax")
-GATED = ("glu", "reglu", "geglu", "swiglu", "maxout", "crelu")
+GATED = ("glu", "reglu", "geglu", "swiglu", "bilinear", "maxout", "crelu")
 # Each gated unit against the elementwise activation it builds on.
 GATED_COUNTERPARTS = {
     "glu": "sigmoid",
     "reglu": "relu",
     "geglu": "gelu",
     "swiglu": "silu",
+    "bilinear": "identity",
     "maxout": "relu",
     "crelu": "relu",
 }

@@ -38,7 +38,9 @@ LEGEND_GID = "actref-legend-frame"
 Z_DERIVATIVE, Z_VALUE, Z_BUILTIN, Z_MARKER = 2.0, 2.5, 3.0, 4.0
 F_WIDTH, D_WIDTH = 2.2, 3.6
 
-GLU_NAMES = ("glu", "reglu", "geglu", "swiglu")
+GLU_NAMES = ("glu", "reglu", "geglu", "swiglu", "bilinear")
+# Vector maps drawn like softmax: each output over a slice of 3 inputs.
+SOFTMAX_LIKE = ("softmax", "log_softmax", "softmin", "sparsemax", "entmax15", "solu")
 
 
 def figure_inputs(spec: Activation) -> dict:
@@ -54,10 +56,9 @@ def figure_inputs(spec: Activation) -> dict:
 def caption(spec: Activation) -> str:
     """One-line description of the figure (used as caption and alt text)."""
     builtin = "; dashed grey: the torch built-in" if spec.builtin is not None else ""
-    if spec.name in ("softmax", "log_softmax"):
-        return (
-            f"outputs over a slice of 3 logits (x₁ varies, x₂ = 0, x₃ = 1) and ∂s₁/∂x₁ by autograd{builtin}"
-        )
+    if spec.name in SOFTMAX_LIKE:
+        symbol = "y" if spec.name == "solu" else "s"
+        return f"outputs over a slice of 3 logits (x₁ varies, x₂ = 0, x₃ = 1) and ∂{symbol}₁/∂x₁ by autograd{builtin}"
     if spec.name in GLU_NAMES:
         return f"heat map of f(a, b) for the two halves a (value) and b (gate){builtin} as contour lines"
     if spec.name == "maxout":
@@ -232,7 +233,7 @@ def _mark_jump(ax, fn, k: float, y_at, dy_at, f_colour: str, d_colour: str) -> N
 
 # ---------------------------------------------------------------------------------------------- vector-valued
 def _vector_figure(spec: Activation, path: Path) -> None:
-    if spec.name in ("softmax", "log_softmax"):
+    if spec.name in SOFTMAX_LIKE:
         return _softmax_figure(spec, path)
     if spec.name in GLU_NAMES:
         return _glu_figure(spec, path)
@@ -256,7 +257,7 @@ def _softmax_figure(spec: Activation, path: Path) -> None:
     out = spec(xg)
     (d11,) = torch.autograd.grad(out[:, 0].sum(), xg)
     out = out.detach()
-    symbol = "log s" if spec.name == "log_softmax" else "s"
+    symbol = {"log_softmax": "log s", "solu": "y"}.get(spec.name, "s")
     for i in range(3):
         ax.plot(
             t,
