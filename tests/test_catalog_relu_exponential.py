@@ -225,6 +225,14 @@ def test_celu_alpha_zero_raises_and_alpha_one_is_elu():
     assert torch.equal(celu(x), elu(x))
 
 
+def test_celu_builtin_raises_the_error_the_spec_names():
+    # F.celu's α = 0 error is a RuntimeError whose message begins "ZeroDivisionError", not a ZeroDivisionError.
+    with pytest.raises(RuntimeError, match="ZeroDivisionError: alpha cannot be 0") as raised:
+        F.celu(torch.zeros(3), alpha=0.0)
+    assert not isinstance(raised.value, ZeroDivisionError)
+    assert "F.celu raises RuntimeError for α = 0" in actref.get("celu").builtin_differences
+
+
 def test_celu_is_c1_for_every_alpha_and_elu_only_for_alpha_one():
     h = 1e-7
     for alpha in (0.5, 1.0, 2.0):

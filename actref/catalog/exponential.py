@@ -221,8 +221,8 @@ REGISTRY.add(
         builtin=torch.nn.functional.celu,
         builtin_code="torch.nn.functional.celu(x, alpha=1.0)",
         builtin_differences=(
-            "F.celu raises ZeroDivisionError for α = 0; we raise ValueError. At α = 1 it equals ELU. Where 1/α is "
-            "not exactly a float32 (e.g. α = 0.3), F.celu's float64 backward is inexact (torch 2.14, CPU): 9e-8 "
+            'F.celu raises RuntimeError for α = 0 (message "ZeroDivisionError: alpha cannot be 0 for CELU"); we '
+            "raise ValueError. At α = 1 it equals ELU. Where 1/α is not exactly a float32 (e.g. α = 0.3), F.celu's float64 backward is inexact (torch 2.14, CPU): 9e-8 "
             "relative at x = −1, 5e-6 at x = −40 (1.2418564e-58 instead of 1.2418498e-58); ours agrees with "
             "mpmath. The forwards agree to 1e-12."
         ),
