@@ -256,7 +256,7 @@ REGISTRY.add(
             "He et al. (2015) derived the gain √(2/(1+a²)) for this very unit (a = 0.25 at init)",
         ),
         module_factory=_prelu_module,
-        extra={"module_params": ("num_parameters",)},
+        extra={"learnable": ("weight",), "module_params": ("num_parameters",)},
         related=("leaky_relu", "rrelu", "relu"),
     )
 )
