@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import itertools
+import math
 import shutil
 import sys
 import tempfile
@@ -133,6 +134,24 @@ def bmm_gflops(device: torch.device, dtype: torch.dtype, members: int, repeats: 
     return 2.0 * members * 128 * 784 * 256 * repeats / (time.perf_counter() - start) / 1e9
 
 
+def gemm_peak_gflops(device: torch.device, n: int = 2048, repeats: int = 5) -> float:
+    """GFLOP/s of a square fp32 matmul (n × n): this device's practical fp32 GEMM peak, for the ratio below."""
+    a = torch.randn(n, n, device=device)
+    a @ a
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    best = math.inf
+    for _ in range(
+        repeats
+    ):  # the fastest repeat: the peak is what the hardware can do, not what noise allows
+        start = time.perf_counter()
+        a @ a
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        best = min(best, time.perf_counter() - start)
+    return 2.0 * n**3 / best / 1e9
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -144,11 +163,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--textbook-batches", type=int, default=300)
     args = parser.parse_args(argv)
     device = torch.device(args.device)
-    configure_device(device)
     available = elementwise_activations()
     acts = [a for a in PREFERRED if a in available] + [a for a in available if a not in PREFERRED]
     acts = acts[: args.activations]
     print(f"device: {device_name(device)}; torch {torch.__version__}; actref {actref.__version__}")
+    before = None
+    if device.type == "cpu":
+        # Before: glibc's default allocator and subnormal arithmetic, as the trainer ran until issue 15.
+        before, _, _ = stacked_seconds_per_model_epoch(device, acts, args.seeds, args.epochs)
+        print(
+            f"  stacked, before configure_device (default allocator, subnormals kept): {before:.4f} s per model-epoch"
+        )
+    print(f"  configure_device: {configure_device(device)}")
     # Each loop is timed at 1 thread and at torch's default, and credited with its faster setting: on a small,
     # shared CPU the default intra-op threads can make the tiny batch-64 matmuls of the textbook loop 10× slower.
     thread_counts = (
@@ -179,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     # Where the stacked trainer stands against this device's matmul throughput, and why it stays in fp32.
     torch.set_num_threads(max(thread_counts))
     achieved = stack_step_flops(1) * (50000 // 128) / stacked / 1e9
+    peak = gemm_peak_gflops(device)
     fp32 = bmm_gflops(device, torch.float32, n_models)
     bf16 = bmm_gflops(device, torch.bfloat16, max(1, n_models // 20), repeats=1)
     print(
@@ -186,6 +213,17 @@ def main(argv: list[str] | None = None) -> int:
         f"of matmul work, {100 * achieved / fp32:.0f}% of a bare fp32 bmm of its largest layer ({fp32:.1f} "
         f"GFLOP/s); bf16 bmm runs at {bf16:.1f} GFLOP/s here ({bf16 / fp32:.2f}× fp32)"
     )
+    print(
+        f"fp32 GEMM peak (2048² matmul, {max(thread_counts)} threads): {peak:.1f} GFLOP/s; the stacked trainer "
+        f"reaches {100 * achieved / peak:.0f}% of it (goal: 60%)"
+    )
+    if before is not None:
+        achieved_before = stack_step_flops(1) * (50000 // 128) / before / 1e9
+        print(
+            f"before configure_device: {achieved_before:.1f} GFLOP/s, {100 * achieved_before / peak:.0f}% of the "
+            f"peak ({before / stacked_by_threads[max(thread_counts)]:.2f}× the time per model-epoch of after, "
+            f"{max(thread_counts)} threads)"
+        )
     print(
         "note: a textbook epoch is 60 000 images, a stacked epoch 50 000 (10 000 held out for validation); "
         f"per image the ratio is {textbook / 60000 / (stacked / 50000):.1f}×."
