@@ -376,3 +376,20 @@ def test_holm_adjustment_matches_the_sequential_rejection_rule():
     assert by_name["a"].p_holm == pytest.approx(2 * min(by_name["a"].p_value, by_name["b"].p_value)) or (
         by_name["b"].p_holm == pytest.approx(2 * min(by_name["a"].p_value, by_name["b"].p_value))
     )
+
+
+def test_rank_correlation_of_identical_and_reversed_rankings():
+    rng = np.random.default_rng(2)
+    means = np.linspace(0.80, 0.90, 8)
+    a = {f"act{i}": list(m + rng.normal(0, 1e-4, 5)) for i, m in enumerate(means)}
+    same = {k: list(np.asarray(v) + 0.01) for k, v in a.items()}
+    reversed_ = {f"act{i}": list(m + rng.normal(0, 1e-4, 5)) for i, m in enumerate(means[::-1])}
+    r = stats.rank_correlation(a, same, resamples=200)
+    assert r.rho == pytest.approx(1.0) and r.ci_low > 0.9 and r.p_value < 0.001 and len(r.names) == 8
+    assert stats.rank_correlation(a, reversed_, resamples=200).rho == pytest.approx(-1.0)
+    # Noise as large as the differences: the interval must widen to include much weaker agreement.
+    noisy = {k: list(np.mean(v) + rng.normal(0, 0.3, 5)) for k, v in a.items()}
+    wide = stats.rank_correlation(a, noisy, resamples=200)
+    assert wide.ci_high - wide.ci_low > 0.5
+    only_two = stats.rank_correlation({"x": [1.0], "y": [2.0]}, {"x": [1.0], "y": [2.0]})
+    assert math.isnan(only_two.rho)

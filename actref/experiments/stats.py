@@ -115,3 +115,53 @@ def combine(verdicts: list[str]) -> str:
     if any(v == "not supported" for v in verdicts):
         return "not supported"
     return "inconclusive"
+
+
+@dataclass(frozen=True)
+class RankCorrelation:
+    """Spearman's ρ between two experiments' rankings of the activations both measured, with its CI."""
+
+    names: tuple[str, ...]
+    rho: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+
+
+def rank_correlation(
+    a: dict[str, list[float]], b: dict[str, list[float]], confidence: float = 0.95, resamples: int = 2000
+) -> RankCorrelation:
+    """Spearman's ρ between the mean values of the activations in both `a` and `b` (activation → per-seed values).
+
+    The confidence interval is a percentile bootstrap over seeds (scipy.stats.bootstrap): each activation's seeds
+    are resampled independently in each experiment, so the interval says how much the rankings' agreement
+    depends on which seeds were drawn. The p-value is Spearman's test against ρ = 0 on the means.
+    """
+    names = tuple(sorted(n for n in set(a) & set(b) if _finite(a[n]) and _finite(b[n])))
+    if len(names) < 3:
+        return RankCorrelation(names, math.nan, math.nan, math.nan, math.nan)
+    samples = [_finite(a[n]) for n in names] + [_finite(b[n]) for n in names]
+    k = len(names)
+
+    def rho(*groups):
+        means = [float(np.mean(g)) for g in groups]
+        return scipy_stats.spearmanr(means[:k], means[k:]).statistic
+
+    observed = scipy_stats.spearmanr([np.mean(s) for s in samples[:k]], [np.mean(s) for s in samples[k:]])
+    ci = scipy_stats.bootstrap(
+        samples,
+        rho,
+        vectorized=False,
+        n_resamples=resamples,
+        confidence_level=confidence,
+        method="percentile",
+        rng=np.random.default_rng(0),
+    ).confidence_interval
+    return RankCorrelation(
+        names, float(observed.statistic), float(ci.low), float(ci.high), float(observed.pvalue)
+    )
+
+
+def _finite(values) -> list[float]:
+    v = np.asarray(values, dtype=float)
+    return list(v[np.isfinite(v)])

@@ -74,3 +74,42 @@ def curves(
     if any(name in series for name in highlight):
         ax.legend(fontsize=8, ncol=2)
     _save(fig, path)
+
+
+def curve_grid(
+    path: Path,
+    panels: dict[str, dict[str, tuple[list[float], list[float]]]],
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    highlight: tuple[str, ...] = HIGHLIGHT,
+    logy: bool = False,
+) -> None:
+    """Small multiples: one panel per key of `panels` (its title), each with one line per series, shared y."""
+    n = len(panels)
+    cols = min(3, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.6 * rows + 0.6), sharey=True, squeeze=False)
+    for ax, (panel, series) in zip(axes.flat, panels.items(), strict=False):
+        for name, (x, y) in series.items():
+            if name not in highlight:
+                ax.plot(x, y, color="0.75", lw=0.7, zorder=1)
+        for name in highlight:
+            if name in series:
+                ax.plot(*series[name], label=name, lw=1.3, zorder=2)
+        if logy:
+            ax.set_yscale("log")
+        ax.set_title(panel, fontsize=9)
+        ax.grid(alpha=0.3)
+        ax.set_xlabel(xlabel, fontsize=8)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel, fontsize=8)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.06 if handles else 0, 1, 1))
+    svg.save(fig, path)
+    plt.close(fig)

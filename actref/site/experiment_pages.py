@@ -67,7 +67,10 @@ class Shown:
 
     def intro(self) -> list[str]:
         """The opening every comparison page shares: the provenance note and the config's description."""
-        return [provenance_note(self), f"{self.config.description}\n"]
+        out = [provenance_note(self), f"{self.config.description}\n"]
+        if self.config.reductions:
+            out.append(f"**Sized for a 2-core CPU.** {self.config.reductions}\n")
+        return out
 
 
 _CACHE: dict[tuple[str, str], Shown] = {}
@@ -318,6 +321,33 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
 OPTIMIZER_TITLES = {"adam": "Adam (lr 1e-3)", "sgd": "SGD + momentum 0.9"}
 
 
+def rank_carryover(ctx: Context, first: str = "fashion_mnist_mlp", second: str = "fashion_mnist_cnn") -> str:
+    """Does one experiment's ranking carry over to another? Spearman's ρ over the shared activations, with CI."""
+    a, b = obtain(ctx, first), obtain(ctx, second)
+    if a.result is None or b.result is None:
+        missing = first if a.result is None else second
+        return f"The rank correlation needs both results; `{missing}` has none yet.\n"
+    a_values, _ = by_activation(a.result["runs"])
+    b_values, _ = by_activation(b.result["runs"])
+    r = stats.rank_correlation(a_values, b_values)
+    if not r.names:
+        return "The two experiments share no activation, so their rankings cannot be compared.\n"
+    if not math.isfinite(r.rho):
+        return f"The two experiments share only {len(r.names)} activations: too few for a rank correlation.\n"
+    if r.ci_low > 0:
+        reading = "the rankings agree more than chance would make them: the ranking carries over, in part"
+    elif r.ci_high < 0:
+        reading = "the rankings are reversed more than chance would make them"
+    else:
+        reading = "the interval includes 0: these numbers do not show that the ranking carries over"
+    return (
+        f"Over the {len(r.names)} activations both experiments trained, Spearman's rank correlation between "
+        f"the two tables' mean test accuracies is **ρ = {r.rho:.2f}** (95% bootstrap CI {r.ci_low:.2f} to "
+        f"{r.ci_high:.2f}, resampling each activation's seeds; p = {format_p(r.p_value)} against ρ = 0): "
+        f"{reading}. Activations: {', '.join(activation_link(ctx, n) for n in r.names)}.\n"
+    )
+
+
 def depth_page(ctx: Context) -> str:
     shown = obtain(ctx, "depth")
     if shown.result is None:
@@ -383,27 +413,33 @@ def _depth_section(ctx: Context, shown: Shown, group: list[dict], optimizer: str
         errors=errors,
     )
     out.append(f"![Test accuracy against depth, {name}]({url})\n")
-    deepest = max(variants, key=lambda v: depths[v])
     # The initial weights are the same for both optimizers (each model's init depends on its activation and
     # seed only), so the gradient norms at initialisation are drawn once, with the first optimizer.
-    moments = [("after the first epoch", "grad_norms_epoch1")]
+    moments = [("after the first epoch", "grad_norms_epoch1"), ("after training", "grad_norms_final")]
     if optimizer == "adam" or "adam" not in {v.get("optimizer", "adam") for v in result["variants"]}:
         moments.insert(0, ("at initialisation", "grad_norms_init"))
     for when, key in moments:
-        grads = mean_curve(runs_of(result, deepest), key)
-        series_g = {a: (list(range(1, len(c) + 1)), [v / 100 for v in c]) for a, c in grads.items()}
-        label = when if key == "grad_norms_init" else f"{when} of {name}"
+        panels = {}
+        for v in variants:
+            grads = mean_curve(runs_of(result, v), key)
+            if grads:
+                panels[f"{depths[v]} hidden layers"] = {
+                    a: (list(range(1, len(c) + 1)), [g / 100 for g in c]) for a, c in grads.items()
+                }
+        if not panels:
+            continue
+        label = when if key == "grad_norms_init" else f"{when}, {name}"
         url = _figure(
             ctx,
             f"depth-{shown.tag}-{optimizer}-{key}.svg",
-            figures.curves,
-            series=series_g,
+            figures.curve_grid,
+            panels=panels,
             xlabel="layer (1 = input side)",
-            ylabel="gradient norm of the weight matrix",
-            title=f"Per-layer gradient norms, {depths[deepest]} hidden layers, {label}",
+            ylabel="gradient norm",
+            title=f"Per-layer gradient norm of each weight matrix, {label} (mean over seeds)",
             logy=True,
         )
-        out.append(f"![Gradient norm per layer {label}]({url})\n")
+        out.append(f"![Gradient norm per layer and depth, {label}]({url})\n")
     return out
 
 
