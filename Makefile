@@ -16,10 +16,13 @@ system:
 	@bash .ci/setup-system.sh
 
 # pyproject.toml says what the code needs (lower bounds); constraints.txt fixes the exact versions we use.
+# tf-keras (Keras 2, measured by actref.frameworks) requires the full `tensorflow` wheel, which would install over
+# tensorflow-cpu: it goes in on its own, without its dependencies (tensorflow-cpu, from the peers extra, has them).
 python-env: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,docs]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,docs,peers]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt --no-deps tf-keras
 	touch $(STAMP)
 
 # Re-resolve constraints.txt: a fresh venv gets the newest versions pyproject.toml allows, then pip freeze.
@@ -27,7 +30,8 @@ LOCK_VENV := .cache/lock-venv
 lock:
 	rm -rf $(LOCK_VENV)
 	$(PYTHON) -m venv $(LOCK_VENV)
-	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test,docs]'
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test,docs,peers]'
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps tf-keras
 	sed -n '/^#/p' constraints.txt > $(LOCK_VENV)/constraints.txt
 	$(LOCK_VENV)/bin/pip freeze --exclude-editable >> $(LOCK_VENV)/constraints.txt
 	mv $(LOCK_VENV)/constraints.txt constraints.txt

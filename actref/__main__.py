@@ -1,4 +1,4 @@
-"""Command line: `python -m actref {list,experiments,cost} ...` and `python -m actref --version`."""
+"""Command line: `python -m actref {list,experiments,cost,frameworks} ...` and `python -m actref --version`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         "list": ("list every activation in the registry", _list),
         "experiments": ("Fashion-MNIST experiments: list, run, show", "actref.experiments.cli"),
         "cost": ("speed and memory benchmarks: run, show", "actref.cost.cli"),
+        "frameworks": (
+            "the same activation in torch, JAX, Keras, TF, timm, transformers, MLX: run, show",
+            "actref.frameworks.cli",
+        ),
     }
     if not argv or argv[0] not in commands:
         parser = argparse.ArgumentParser(prog="python -m actref")

@@ -9,3 +9,11 @@ from pathlib import Path
 TESTS = str(Path(__file__).parent)
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
+
+# TensorFlow 2.21 and triton 3.8 (torch's compiler, imported by torch.compile and torchvision) load conflicting
+# native symbols: importing triton after tensorflow segfaults the process. Tests and the site's code blocks
+# import tensorflow in this process (tests/test_frameworks.py, docs/frameworks/), so triton comes first.
+try:
+    import triton  # noqa: F401
+except ImportError:
+    pass

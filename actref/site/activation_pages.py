@@ -19,7 +19,7 @@ import torch
 
 from actref import catalog, symbolic
 from actref.registry import UnknownActivation
-from actref.site import activation_figures, cost_pages, experiment_pages, explorer_pages
+from actref.site import activation_figures, cost_pages, experiment_pages, explorer_pages, framework_pages
 from actref.site.errors import PageError
 from actref.site.links import relative_prefix
 from actref.site.nav import family_title
@@ -30,7 +30,16 @@ if TYPE_CHECKING:
     from actref.site.context import Context
 
 REQUIRED_PROSE = ("Pros", "Cons")
-GENERATED_SECTIONS = ("Definition", "Derivative", "Properties", "Plot", "Code", "Measured", "References")
+GENERATED_SECTIONS = (
+    "Definition",
+    "Derivative",
+    "Properties",
+    "Plot",
+    "Code",
+    "Measured",
+    "In other libraries",
+    "References",
+)
 SECTION_ORDER = (
     "Definition",
     "Derivative",
@@ -40,6 +49,7 @@ SECTION_ORDER = (
     "Cons",
     "Code",
     "Measured",
+    "In other libraries",
     "References",
 )
 
@@ -560,7 +570,12 @@ def activation_page(ctx: Context, name: str, prose_text: str) -> str:
     ]
     for heading, body in prose.extra:
         parts += [f"## {heading}", "", body, ""]
-    parts += [code_section(spec), measured_section(ctx, spec), references_section(spec)]
+    parts += [
+        code_section(spec),
+        measured_section(ctx, spec),
+        framework_pages.activation_markdown(ctx, spec.name),
+        references_section(spec),
+    ]
     return "\n".join(parts)
 
 
