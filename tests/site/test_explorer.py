@@ -333,6 +333,21 @@ def test_explorer_says_so_for_an_unknown_name_in_the_hash(server, watched):
     assert watched.errors == [] and watched.outside == []
 
 
+def test_a_hostile_link_changes_no_prototype_and_stays_text(server, watched):
+    # tests/js/link.test.mjs fuzzes the parser in Node; this is the link in the real page.
+    page = watched.page
+    page.goto(f"{server}/explorer/#__proto__,constructor&__proto__.polluted=1", wait_until="networkidle")
+    message = page.locator(".actref-explorer-message")
+    message.wait_for(state="visible")
+    assert all(part in message.inner_text() for part in ("__proto__", "constructor", "__proto__.polluted=1"))
+    assert page.evaluate("!('polluted' in Object.prototype) && ({}).polluted === undefined")
+    assert _explorer_state(page)["names"] == []
+    page.evaluate("location.hash = '#relu,<img src=x onerror=window.__xss=1>'")
+    page.wait_for_function("document.querySelector('.actref-explorer-message').textContent.includes('<img')")
+    assert message.locator("img").count() == 0 and page.evaluate("window.__xss === undefined")
+    assert watched.errors == [] and watched.outside == []
+
+
 def test_explorer_writes_its_state_into_the_hash(server, watched):
     page = watched.page
     page.goto(f"{server}/explorer/#relu", wait_until="networkidle")
