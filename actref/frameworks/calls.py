@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from actref.frameworks.libraries import LIBRARIES
+from actref.frameworks.names import LIBRARIES
 
 
 @dataclass(frozen=True)

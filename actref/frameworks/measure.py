@@ -25,17 +25,22 @@ Verdict, from the numbers alone (`verdict`):
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import inspect
 import math
+import os
+import platform
 import re
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from actref import catalog
+from actref import catalog, version
 from actref.frameworks import libraries
 from actref.frameworks.calls import Call, Eval, FromSpec, Setting
 from actref.frameworks.demos import DEMOS
@@ -59,6 +64,7 @@ IGNORED_PARAMETERS = {
     "kwargs",
     "self",
 }
+REPO = Path(__file__).resolve().parents[2]
 VERDICTS = ("same", "different default", "approximation", "different definition")
 
 
@@ -461,6 +467,52 @@ def measure_activation(spec: Activation, calls: list[Call], log: Callable[[str],
     return rows
 
 
+# ---------------------------------------------------------------------------------------------- provenance
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def git_commit() -> str | None:
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return commit + ("-dirty" if dirty else "")
+
+
+def provenance(seconds: float) -> dict:
+    """Each library's exact version, Keras's backend, the device, the date, and the code that made the file."""
+    from actref.frameworks import results
+
+    return {
+        "versions": libraries.installed_versions()
+        | {"numpy": np.__version__, "torch-for-actref": torch.__version__},
+        "keras_backend": libraries.keras_backend(),
+        "device": f"CPU ({_cpu_model()}, {os.cpu_count()} cores); MLX on its CPU device",
+        "precision": "float64 in every library (jax_enable_x64; MLX's CPU float64)",
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "actref": version.__version__,
+        "git_commit": git_commit(),
+        "code_hash": results.code_hash(),
+        "seconds": round(seconds, 1),
+    }
+
+
 # ---------------------------------------------------------------------------------------------- the run
 def run(
     activations: list[str] | None = None,
@@ -492,7 +544,7 @@ def run(
             "not_shipped": [k for k in keys if k not in shipped],
         }
         log(f"{spec.name}: {len(rows)} calls in {time.perf_counter() - t:.1f} s")
-    out["provenance"] = results.provenance(time.perf_counter() - start)
+    out["provenance"] = provenance(time.perf_counter() - start)
     out["provenance"]["libraries"] = keys
     return out
 

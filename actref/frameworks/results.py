@@ -11,26 +11,23 @@ A file is stale when:
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import inspect
 import json
 import os
-import platform
-import subprocess
 from pathlib import Path
 from typing import Any
 
-from actref import catalog, version
+from actref import catalog
 from actref.frameworks import calls as calls_data
-from actref.frameworks import libraries
+from actref.frameworks import names
 from actref.jsonfile import write_json_atomic
 from actref.registry import Activation
 
 PACKAGE = Path(__file__).resolve().parent
 REPO = PACKAGE.parents[1]
 RESULTS_PATH = REPO / "results" / "frameworks.json"
-MEASURING_CODE = ("measure.py", "libraries.py")
+MEASURING_CODE = ("measure.py", "libraries.py", "names.py")
 FORMAT = 1
 
 
@@ -67,52 +64,6 @@ def fingerprint(spec: Activation) -> str:
     )
 
 
-# ---------------------------------------------------------------------------------------------- provenance
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def git_commit() -> str | None:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return commit + ("-dirty" if dirty else "")
-
-
-def provenance(seconds: float) -> dict:
-    import numpy
-    import torch
-
-    return {
-        "versions": libraries.installed_versions()
-        | {"numpy": numpy.__version__, "torch-for-actref": torch.__version__},
-        "keras_backend": libraries.keras_backend(),
-        "device": f"CPU ({_cpu_model()}, {os.cpu_count()} cores); MLX on its CPU device",
-        "precision": "float64 in every library (jax_enable_x64; MLX's CPU float64)",
-        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "actref": version.__version__,
-        "git_commit": git_commit(),
-        "code_hash": code_hash(),
-        "seconds": round(seconds, 1),
-    }
-
-
 # ---------------------------------------------------------------------------------------------- files
 def load(path: str | os.PathLike | None = None) -> dict | None:
     path = Path(path or RESULTS_PATH)
@@ -127,7 +78,7 @@ def write(result: dict, path: str | os.PathLike | None = None) -> Path:
 
 def stale_reasons(result: dict, installed: dict[str, str | None] | None = None) -> list[str]:
     """Why `result` no longer describes this checkout and environment; empty when it is current."""
-    installed = libraries.installed_versions() if installed is None else installed
+    installed = names.installed_versions() if installed is None else installed
     made = result.get("provenance", {}).get("versions", {})
     out = []
     for dist, have in installed.items():

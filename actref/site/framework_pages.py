@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from actref import catalog
-from actref.frameworks import libraries
+from actref.frameworks import names as libraries
 from actref.frameworks import results as fw_results
 from actref.site.links import relative
 
