@@ -6,23 +6,38 @@ import argparse
 import pathlib
 import sys
 
-from actref import fast
+from actref import catalog, fast
+from actref.arguments import Parser, thread_count, whole_number, writable_file
+from actref.registry import UnknownActivation
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m actref cost", description=__doc__)
+    parser = Parser(prog="python -m actref cost", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the microbenchmarks and write a results file")
     run.add_argument("--device", choices=("cuda", "cpu"), help="default: cuda when available, else cpu")
+    run.set_defaults(parser=run)
     run.add_argument(
-        "--out", type=pathlib.Path, help="default: results/cost.json (cuda), results/cost_cpu.json"
+        "--out", type=writable_file, help="default: results/cost.json (cuda), results/cost_cpu.json"
     )
     run.add_argument("--activations", nargs="+", metavar="NAME", help="default: every elementwise activation")
     run.add_argument("--impls", nargs="+", choices=fast.IMPLS, help="default: every one available")
     run.add_argument("--dtypes", nargs="+", choices=("float32", "bfloat16"), default=["float32", "bfloat16"])
-    run.add_argument("--elements", type=int, help="tensor size (default 2^26 on cuda, 2^22 on cpu)")
-    run.add_argument("--repeats", type=int, help="timed runs per measurement (default 20 cuda, 5 cpu)")
-    run.add_argument("--warmup", type=int, help="untimed runs first (default 3 cuda, 1 cpu)")
+    run.add_argument(
+        "--elements",
+        type=whole_number(1, "tensor size"),
+        help="tensor size (default 2^26 on cuda, 2^22 on cpu)",
+    )
+    run.add_argument(
+        "--repeats",
+        type=whole_number(1, "number of timed runs"),
+        help="timed runs per measurement (default 20 cuda, 5 cpu)",
+    )
+    run.add_argument(
+        "--warmup",
+        type=whole_number(0, "number of untimed runs"),
+        help="untimed runs first (default 3 cuda, 1 cpu)",
+    )
     run.add_argument(
         "--compile",
         action=argparse.BooleanOptionalAction,
@@ -31,16 +46,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--threads",
-        type=int,
+        type=thread_count,
         help="CPU intra-op threads (default: torch's). On a shared machine use 1: a parallel op waits for its "
         "slowest thread, and a descheduled thread costs a whole scheduler slice",
     )
     run.add_argument("--merge", action="store_true", help="keep rows of other activations from the old file")
     show = sub.add_parser("show", help="print a results file as a table")
+    show.set_defaults(parser=show)
     show.add_argument(
         "file", nargs="?", type=pathlib.Path, help="default: results/cost.json, else cost_cpu.json"
     )
     return parser
+
+
+def _activations_error(args: argparse.Namespace) -> str | None:
+    """Why --activations cannot be measured (an unknown or vector-valued name), or None."""
+    for name in args.activations or ():
+        try:
+            spec = catalog.get(name)
+        except UnknownActivation as exc:
+            return f"argument --activations: {exc}"
+        if not spec.elementwise:
+            valid = ", ".join(s.name for s in catalog.all_specs() if s.elementwise)
+            return (
+                f"argument --activations: {name!r} is not elementwise; cost is measured for elementwise "
+                f"activations only: {valid}"
+            )
+    return None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -49,7 +81,14 @@ def _run(args: argparse.Namespace) -> int:
 
     from actref.cost import bench as cost
 
+    why = _activations_error(args)
+    if why:
+        return args.parser.fail(why)
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        return args.parser.fail(
+            "argument --device: 'cuda', but torch.cuda.is_available() is False here; valid here: cpu"
+        )
     if args.threads:
         torch.set_num_threads(args.threads)
     out = args.out or fast.results_path(device)
@@ -77,6 +116,10 @@ def _show(args: argparse.Namespace) -> int:
     from actref.cost import bench as cost
 
     path = args.file
+    if path is not None and path.is_dir():
+        return args.parser.fail(
+            f"argument file: {str(path)!r} is a folder; give a cost results file such as results/cost_cpu.json"
+        )
     if path is None:
         path = next((p for p in (fast.results_path("cuda"), fast.results_path("cpu")) if p.is_file()), None)
     if path is None or not pathlib.Path(path).is_file():
@@ -86,7 +129,11 @@ def _show(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(cost.format_table(cost.load(path)))
+    try:
+        results = cost.load(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return args.parser.fail(f"argument file: {str(path)!r} is not a cost results file ({exc})")
+    print(cost.format_table(results))
     return 0
 
 

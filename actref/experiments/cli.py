@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import os
 import sys
 from pathlib import Path
+
+from actref.arguments import Parser, thread_count, writable_folder
 
 
 def _list(_args) -> int:
@@ -19,24 +20,25 @@ def _list(_args) -> int:
     return 0
 
 
-def _run(args) -> int:
+def _run(args, parser: Parser) -> int:
     import torch
 
     from actref.experiments import budget, results
     from actref.experiments.checkpoint import CheckpointDir
-    from actref.experiments.configs import get_config
+    from actref.experiments.configs import CONFIGS, get_config
     from actref.experiments.runner import checkpoint_dir, current_runs, run_experiment, still_to_train
 
+    if args.config not in CONFIGS:
+        return parser.fail(
+            f"argument --config: unknown experiment {args.config!r}; valid: {', '.join(CONFIGS)}"
+        )
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():
-        print("error: --device cuda, but torch.cuda.is_available() is False here.", file=sys.stderr)
-        return 2
-    try:
-        config = get_config(args.config, smoke=args.smoke)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 2
-    out = Path(args.out) if args.out else (results.SMOKE_DIR if config.smoke else results.RESULTS_DIR)
+        return parser.fail(
+            "argument --device: 'cuda', but torch.cuda.is_available() is False here; valid here: cpu"
+        )
+    config = get_config(args.config, smoke=args.smoke)
+    out = args.out or (results.SMOKE_DIR if config.smoke else results.RESULTS_DIR)
     if args.threads:
         torch.set_num_threads(args.threads)
     # Results from any device are real results: the provenance names the device, and the pages show it.
@@ -75,12 +77,16 @@ def _run(args) -> int:
     return 0
 
 
-def _show(args) -> int:
+def _show(args, parser: Parser) -> int:
     from actref.experiments import results, stats, summaries
-    from actref.experiments.configs import get_config
+    from actref.experiments.configs import CONFIGS, get_config
 
     path = results.result_path(args.name, args.dir)
     result = results.read_json(path)
+    if result is None and args.name not in CONFIGS:
+        return parser.fail(
+            f"argument name: unknown experiment {args.name!r} (no {path} either); valid: {', '.join(CONFIGS)}"
+        )
     if result is None:
         print(
             f"No results at {path}. Run: python -m actref experiments run --config {args.name}",
@@ -124,13 +130,17 @@ def _show(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m actref experiments", description=__doc__)
+    parser = Parser(prog="python -m actref experiments", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the experiment configs")
     run = sub.add_parser("run", help="run one config and write its results JSON")
     run.add_argument("--config", required=True, help="config name (see `list`)")
     run.add_argument("--device", choices=("cuda", "cpu"), help="default: cuda when available, else cpu")
-    run.add_argument("--out", help="directory for NAME.json (default: results/, or .cache/ for smoke runs)")
+    run.add_argument(
+        "--out",
+        type=writable_folder,
+        help="directory for NAME.json (default: results/, or .cache/ for smoke runs)",
+    )
     run.add_argument("--smoke", action="store_true", help="shrink the config to run in seconds on the CPU")
     run.add_argument(
         "--resume",
@@ -139,9 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument(
         "--checkpoints",
+        type=writable_folder,
         help="directory for checkpoints (default: $ACTREF_CHECKPOINTS, else .cache/checkpoints/)",
     )
-    run.add_argument("--threads", type=int, help="CPU threads for torch (default: torch's choice)")
+    run.add_argument("--threads", type=thread_count, help="CPU threads for torch (default: torch's choice)")
     run.add_argument(
         "--all",
         action="store_true",
@@ -156,4 +167,6 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("name")
     show.add_argument("--dir", help="directory holding NAME.json (default: results/)")
     args = parser.parse_args(argv)
-    return {"list": _list, "run": _run, "show": _show}[args.command](args)
+    if args.command == "list":
+        return _list(args)
+    return {"run": _run, "show": _show}[args.command](args, sub.choices[args.command])
