@@ -224,7 +224,15 @@ def _branch_at_infinity(expr, sign: int):
     return expr.func(*[_branch_at_infinity(a, sign) for a in expr.args])
 
 
+def _oscillates(e: sympy.Expr, sign: int) -> bool:
+    """Whether e keeps swinging far out (sin x): its values at x = sign·1e12·(1 + k/10) spread by more than 1e-3."""
+    far = [true_value(e, (), sign * 1e12 * (1 + k / 10)) for k in range(6)]
+    return max(far) - min(far) > 1e-3 * max(1, *(abs(v) for v in far))
+
+
 def _agrees_with_numbers(e: sympy.Expr, value: sympy.Expr, sign: int) -> bool:
+    if isinstance(value, sympy.AccumBounds):  # sympy's answer for sin x: no limit, only bounds
+        return _oscillates(e, sign)
     far = true_value(e, (), sign * 1e12)
     if value in (sympy.oo, -sympy.oo):
         return abs(far) > 1e4 and (far > 0) == (value > 0)
@@ -239,6 +247,8 @@ def limit_at_infinity(expr: sympy.Expr, subs: tuple, sign: int) -> float:
 
     sympy.limit is not infallible (it gives 0 for σ(x) + xσ(x)(1 − σ(x)) at +∞, whose limit is 1), so a
     limit that disagrees with the numbers is recomputed from the simplified expression before it is trusted.
+    Where there is no limit (sin x oscillates; sympy returns AccumBounds, and the numbers keep swinging) the
+    answer is nan, which is also what f(±inf) must then be (sine, snake′).
     """
     e = symbolic.expand_named(_branch_at_infinity(sympy.sympify(expr).subs(dict(subs)), sign))
     tried = []
@@ -246,7 +256,7 @@ def limit_at_infinity(expr: sympy.Expr, subs: tuple, sign: int) -> float:
         value = sympy.limit(form(), x, sign * sympy.oo)
         tried.append(value)
         if _agrees_with_numbers(e, value, sign):
-            return float(value)
+            return math.nan if isinstance(value, sympy.AccumBounds) else float(value)
     raise ValueError(f"sympy's limits {tried} of {e} at {sign}·∞ disagree with its value at {sign}·1e12")
 
 
@@ -286,5 +296,7 @@ def breakpoints(spec: Activation, params: dict | None = None) -> list[float]:
     for c in candidates:
         for root in sympy.solve(c, x):
             if root.is_real:
-                points.add(float(root))
+                # An irrational root keeps 50 digits: clipped GELU's kink GELU⁻¹(10) = 10 + 7.6e-23 is 10.0 as
+                # a float, and one_sided() would look at both sides of the wrong point.
+                points.add(float(root) if root.is_rational else sympy.N(root, 50))
     return sorted(points)

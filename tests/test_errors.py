@@ -84,6 +84,8 @@ KNOWN_BAD = [
     ("softmax", {"dim": 1.5}, (2, 4), ["dim"]),
     ("entmax15", {}, (2, 0), ["size 0"]),
     ("sparsemax", {}, (2, 0), ["size 0"]),
+    ("snake", {"alpha": 0.0}, (2, 3, 4), ["alpha"]),
+    ("clipped_gelu", {"min": 1.0, "max": 0.5}, (4,), ["min"]),
 ]
 
 

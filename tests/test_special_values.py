@@ -13,7 +13,9 @@ DTYPES = [torch.float64, torch.float32]
 
 
 def assert_equals_limit(got: float, limit: float, what: str):
-    if math.isinf(limit):
+    if math.isnan(limit):  # no limit (sin x at ±inf): nan by convention
+        assert math.isnan(got), f"{what}: got {got!r}, but there is no limit, so it must be nan"
+    elif math.isinf(limit):
         assert got == limit, f"{what}: got {got!r}, the limit is {limit!r}"
     else:
         assert math.isfinite(got) and abs(got - limit) <= 1e-6 * max(1.0, abs(limit)), (
