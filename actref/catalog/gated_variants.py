@@ -255,7 +255,7 @@ REGISTRY.add(
             self_gated=False,
             minimum=(0.0, 0.0),
             notes=(
-                "even: f(−x) = f(x), so f′ runs from −1 to 1 and negative inputs give positive outputs",
+                "even: f(−x) = f(x), so negative inputs give positive outputs; f′ is odd and tends to ∓1 at ∓∞",
                 "x times tanh(x), a 'gate' from −1 to 1 rather than from 0 to 1, so not a self-gate in the "
                 "sense of the Self-gated family's other members",
             ),
@@ -415,8 +415,8 @@ REGISTRY.add(
             minimum=(-1.2784645427610738, -0.27846454276107380),
             notes=(
                 "properties at the initial p1 = 1, p2 = 0, β = 1, where ACON-C is SiLU; training moves them "
-                "(p2 ≠ 0 removes the saturation, β → 0 makes it the line (p1 + p2)/2·x, β → ∞ max(p1·x, p2·x) "
-                "for p1 > p2)",
+                "(p2 ≠ 0 removes the saturation, β → 0 makes it the line (p1 + p2)/2·x, β → +∞ max(p1·x, p2·x) "
+                "and β → −∞ min(p1·x, p2·x))",
             ),
         ),
         paper=Paper(

@@ -190,8 +190,8 @@ REGISTRY.add(
             zero_centred=False,
             saturates=(),
             notes=(
-                "f′ = 1 + sin(2αx) lies in [0, 2] and touches 0 at αx = −π/4 + kπ, so f is increasing but not "
-                "strictly convex or concave anywhere for long",
+                "f′ = 1 + sin(2αx) lies in [0, 2] and touches 0 at αx = −π/4 + kπ: f increases, with a flat "
+                "point (an inflection) once per period",
                 "properties at the initial α = 1; they hold for every α > 0",
             ),
         ),
