@@ -55,7 +55,7 @@ def _run(args, parser: Parser) -> int:
     if not todo:
         print(f"{config.name}: every run is current; nothing to train (--all retrains everything).")
         return 0
-    if device == "cpu" and not config.smoke:
+    if device == "cpu" and not config.smoke and not args.allow_long:  # --allow-long: no need to time it first
         estimates = budget.estimate(dataclasses.replace(config, variants=tuple(todo.values())), device)
         print(budget.describe(config, estimates), file=sys.stderr)
         if budget.total_seconds(estimates) > budget.BUDGET_SECONDS and not args.allow_long:
