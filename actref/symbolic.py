@@ -54,7 +54,11 @@ class Phi(Function):
         return None
 
     def _eval_rewrite_as_exp(self, z, **kwargs):
-        return (1 + sympy.erf(z / sqrt(2))) / 2
+        # expand: sympy 1.14's limit of erf(√2/2·(a·x − b)) at −∞ is 1 instead of −1 (laplace's Φ((x − μ)/σ)).
+        return (1 + sympy.erf(sympy.expand(z / sqrt(2)))) / 2
+
+    def _eval_evalf(self, prec):  # float(Φ(c)) for a number c
+        return self.rewrite(exp)._eval_evalf(prec) if self.args[0].is_number else None
 
     def _latex(self, printer, exp=None):
         arg = printer._print(self.args[0])

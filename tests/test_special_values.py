@@ -56,7 +56,11 @@ def test_signed_zeros_give_f_of_zero(spec):
     for dtype in DTYPES:
         out = spec(torch.tensor([0.0, -0.0], dtype=dtype))
         want = torch.tensor(f0, dtype=dtype).item()
-        assert out.tolist() == [want, want], f"{spec.name}(±0) = {out.tolist()} in {dtype}; f(0) = {f0}"
+        # +0 and −0 must give the same value, and that value is f(0) up to a few ulps: an irrational f(0)
+        # computed from a rounded argument cannot always be the correctly rounded one (laplace: f(0) =
+        # Φ(−√(2π)) has condition number 7, so rounding its argument alone moves it by ~3.5 ulps).
+        close = abs(out[0].item() - want) <= 8 * torch.finfo(dtype).eps * abs(want)
+        assert out[0] == out[1] and close, f"{spec.name}(±0) = {out.tolist()} in {dtype}; f(0) = {f0}"
         d = spec.derivative(torch.tensor([0.0, -0.0], dtype=dtype))
         assert d[0] == d[1], f"{spec.name}′(+0) = {d[0].item()} but {spec.name}′(−0) = {d[1].item()}"
         t = torch.tensor([0.0, -0.0], dtype=dtype, requires_grad=True)

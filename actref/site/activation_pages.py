@@ -264,9 +264,15 @@ NAMED_FUNCTIONS = (
 def named_functions(expr, latex: str | None) -> list[str]:
     """Which of σ, Φ, φ a formula uses (from the sympy expression, or its LaTeX for vector activations)."""
     used = []
+    # A parameter printed as \sigma (laplace's width σ) is not the sigmoid.
+    params = {sympy.latex(s) for s in getattr(expr, "free_symbols", ())}
     for fname, command, _, _ in NAMED_FUNCTIONS:
         in_expr = expr is not None and expr.has(getattr(symbolic, fname))
-        in_latex = latex is not None and re.search(re.escape(command) + r"(?![A-Za-z])", latex)
+        in_latex = (
+            latex is not None
+            and command not in params
+            and re.search(re.escape(command) + r"(?![A-Za-z])", latex)
+        )
         if in_expr or in_latex:
             used.append(fname)
     return used
