@@ -391,5 +391,7 @@ def test_rank_correlation_of_identical_and_reversed_rankings():
     noisy = {k: list(np.mean(v) + rng.normal(0, 0.3, 5)) for k, v in a.items()}
     wide = stats.rank_correlation(a, noisy, resamples=200)
     assert wide.ci_high - wide.ci_low > 0.5
+    one_seed = stats.rank_correlation({k: v[:1] for k, v in a.items()}, {k: v[:1] for k, v in same.items()})
+    assert one_seed.rho == pytest.approx(1.0) and math.isnan(one_seed.ci_low)
     only_two = stats.rank_correlation({"x": [1.0], "y": [2.0]}, {"x": [1.0], "y": [2.0]})
     assert math.isnan(only_two.rho)

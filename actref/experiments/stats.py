@@ -148,6 +148,8 @@ def rank_correlation(
         return scipy_stats.spearmanr(means[:k], means[k:]).statistic
 
     observed = scipy_stats.spearmanr([np.mean(s) for s in samples[:k]], [np.mean(s) for s in samples[k:]])
+    if min(len(s) for s in samples) < 2:  # one seed: nothing to resample, so no interval
+        return RankCorrelation(names, float(observed.statistic), math.nan, math.nan, float(observed.pvalue))
     ci = scipy_stats.bootstrap(
         samples,
         rho,

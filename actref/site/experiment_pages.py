@@ -334,16 +334,23 @@ def rank_carryover(ctx: Context, first: str = "fashion_mnist_mlp", second: str =
         return "The two experiments share no activation, so their rankings cannot be compared.\n"
     if not math.isfinite(r.rho):
         return f"The two experiments share only {len(r.names)} activations: too few for a rank correlation.\n"
-    if r.ci_low > 0:
+    if not math.isfinite(r.ci_low):
+        reading = "with one seed per activation there is no interval, so no conclusion"
+    elif r.ci_low > 0:
         reading = "the rankings agree more than chance would make them: the ranking carries over, in part"
     elif r.ci_high < 0:
         reading = "the rankings are reversed more than chance would make them"
     else:
         reading = "the interval includes 0: these numbers do not show that the ranking carries over"
+    interval = (
+        f"95% bootstrap CI {r.ci_low:.2f} to {r.ci_high:.2f}, resampling each activation's seeds; "
+        if math.isfinite(r.ci_low)
+        else ""
+    )
     return (
         f"Over the {len(r.names)} activations both experiments trained, Spearman's rank correlation between "
-        f"the two tables' mean test accuracies is **ρ = {r.rho:.2f}** (95% bootstrap CI {r.ci_low:.2f} to "
-        f"{r.ci_high:.2f}, resampling each activation's seeds; p = {format_p(r.p_value)} against ρ = 0): "
+        f"the two tables' mean test accuracies is **ρ = {r.rho:.2f}** ({interval}p = {format_p(r.p_value)} "
+        "against ρ = 0): "
         f"{reading}. Activations: {', '.join(activation_link(ctx, n) for n in r.names)}.\n"
     )
 
