@@ -80,14 +80,9 @@ REGISTRY.add(
             self_gated=True,
             minimum=(-1.2784645427610738, -0.27846454276107380),
         ),
-        paper=Paper(
-            authors="Elfwing, Uchibe, Doya",
-            year=2017,
-            title="Sigmoid-Weighted Linear Units for Neural Network Function Approximation in "
-            "Reinforcement Learning",
-            url="https://arxiv.org/abs/1702.03118",
-            venue="Neural Networks 107 (2018)",
-        ),
+        # The GELU paper named xσ(x) the Sigmoid Linear Unit (2016); Elfwing et al. (2017) and Ramachandran
+        # et al. (2017) came later; the page credits all three.
+        paper=_HENDRYCKS_GIMPEL,
         init=Init("kaiming", 2**0.5, "ReLU-like for x > 0; He initialisation is the common choice"),
         plot_range=(-6.0, 6.0),
         related=("gelu", "mish", "quick_gelu", "hardswish", "swiglu"),
@@ -185,7 +180,8 @@ REGISTRY.add(
         title="GELU (tanh approximation)",
         family="gated",
         aliases=("gelu_new", "gelu_pytorch_tanh"),
-        summary="The tanh approximation of GELU used by BERT and GPT-2; within 4.8e−4 of the exact GELU.",
+        summary="The tanh approximation of GELU that GPT-2 uses (BERT was released with the exact form); within "
+        "4.8e−4 of the exact GELU.",
         forward=gelu_tanh,
         derivative_fn=gelu_tanh_derivative,
         expr=x * (1 + sympy.tanh(_u)) / 2,
