@@ -54,7 +54,8 @@ REGISTRY.add(
         init=Init(
             "xavier",
             1.0,
-            "Glorot & Bengio (2010) studied sigmoid nets; gain 1 is torch's calculate_gain('sigmoid')",
+            "Glorot's scheme assumes a symmetric unit with slope 1 at 0 (σ′(0) = 1/4); gain 1 is torch's "
+            "calculate_gain('sigmoid'), a convention rather than a derivation",
         ),
         plot_range=(-8.0, 8.0),
         related=("tanh", "hardsigmoid", "logsigmoid", "softmax"),
