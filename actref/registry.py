@@ -87,6 +87,8 @@ class Properties:
     range_closed: tuple[bool, bool] = (False, False)
     monotonic: bool = True
     smoothness: str = "C∞"  # one of "C∞", "C2", "C1", "C0", "discontinuous"
+    # E[f(Z)] = 0 for Z ~ N(0, 1) (vector units: for i.i.d. N(0, 1) inputs). Every odd f is; so are SELU and
+    # StarReLU, by their constants. f(0) = 0 with outputs of both signs is not enough (ELU, SiLU are not).
     zero_centred: bool = False
     saturates: tuple[str, ...] = ()  # subset of ("negative", "positive")
     self_gated: bool = False
@@ -228,7 +230,9 @@ class Activation:
         if self.module_factory is not None:
             return self.module_factory(**merged, **module_only)
         if default_module is None:
-            raise RuntimeError("actref.nn is not imported, so there is no module class: `import actref` first.")
+            raise RuntimeError(
+                "actref.nn is not imported, so there is no module class: `import actref` first."
+            )
         return default_module(self, fast=fast, **merged)
 
     # ------------------------------------------------------------------ symbolic

@@ -314,6 +314,7 @@ REGISTRY.add(
             range_closed=(True, False),
             monotonic=True,
             smoothness="C1",
+            zero_centred=True,  # E[f(Z)] = 0 for Z ~ N(0, 1): what its constants are for (see the notes)
             saturates=("negative",),
             notes=(
                 "at the initial s, b; E[f(Z)] = 0 and E[f(Z)²] = 1 for Z ~ N(0, 1) with s = 2/√5, b = −1/√5 "

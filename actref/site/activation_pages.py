@@ -377,6 +377,11 @@ def notes_text(notes) -> str:
     return "<br>".join(n if n.rstrip().endswith((".", "!", "?")) else n + "." for n in notes)
 
 
+# What "zero-centred" means, on every page (Properties.zero_centred; tests/test_properties.py checks it).
+ZERO_CENTRED = r"Zero-centred ($\mathbb{E}[f(Z)] = 0$ for $Z \sim N(0, 1)$)"
+ZERO_CENTRED_VECTOR = r"Zero-centred (mean output 0 for i.i.d. $N(0, 1)$ inputs)"
+
+
 def properties_section(spec: Activation) -> str:
     props = spec.properties
     rows = [("Range", f"${range_text(spec, latex=True)}$")]
@@ -385,7 +390,7 @@ def properties_section(spec: Activation) -> str:
             ("Monotonic", yes_no(props.monotonic)),
             ("Smoothness", smoothness_text(spec, latex=True)),
             ("f(0)", f_at_zero(spec)),
-            ("Zero-centred", yes_no(props.zero_centred)),
+            (ZERO_CENTRED if spec.elementwise else ZERO_CENTRED_VECTOR, yes_no(props.zero_centred)),
             ("Saturates", saturation_text(spec)),
             ("Self-gated", yes_no(props.self_gated)),
             (
