@@ -116,7 +116,12 @@ def _torch() -> list[Call]:
     add("gelu_tanh", "gelu", "GELU", kwargs={"approximate": "tanh"}, mkwargs={"approximate": "tanh"})
     add("silu", "silu", "SiLU", no_setting="no β: F.silu is β = 1 only")
     add("mish", "mish", "Mish")
-    add("hardsigmoid", "hardsigmoid", "Hardsigmoid")
+    add(
+        "hardsigmoid",
+        "hardsigmoid",
+        "Hardsigmoid",
+        note="Its backward uses 1/6 rounded to float32 (0.16666667163) even in float64.",
+    )
     add("hardswish", "hardswish", "Hardswish")
     add(
         "hardtanh",
@@ -357,6 +362,11 @@ KERAS_NAMES = {
     "glu": ("glu", Setting({"axis": 0}, {"dim": 0}), ()),
     "sparsemax": ("sparsemax", Setting({"axis": 0}, {"dim": 0}), ()),
 }
+KERAS_NOTES = {
+    "sparsemax": "Keras 3.15.1's sparsemax (every backend) takes its threshold from the sum of all the cumulative "
+    "sums in the support instead of the k-th one: its output is wrong unless the support is a single element.",
+    "tanh": "keras.activations.tanh (keras.ops.tanh) returns float32 for float64 input in Keras 3.15.1.",
+}
 KERAS_KWARGS = {"gelu_tanh": {"approximate": True}, "threshold": {"threshold": 0.0, "default_value": 0.0}}
 
 
@@ -368,7 +378,7 @@ def _keras_like(
         kw = kwargs.get(act, {})
         code_kw = "".join(f", {k}={v!r}" for k, v in kw.items())
         primary = f"{prefix}.{name}(x{code_kw})"
-        note = ""
+        note = KERAS_NOTES.get(act, "") if library == "keras" else ""
         if act == "leaky_relu":
             note = f"{prefix}.leaky_relu's negative_slope defaults to 0.2; torch's to 0.01."
         if act == "hardsigmoid" and library == "tf_keras":
@@ -508,9 +518,24 @@ def _tensorflow() -> list[Call]:
         note="tf.nn.leaky_relu's alpha defaults to 0.2; torch's negative_slope to 0.01.",
     )
     add("elu", "tensorflow.nn.elu")
-    add("selu", "tensorflow.nn.selu")
-    add("gelu", "tensorflow.nn.gelu")
-    add("gelu_tanh", "tensorflow.nn.gelu", kwargs={"approximate": True})
+    add(
+        "selu",
+        "tensorflow.nn.selu",
+        note="TF's gradient of selu at 0 and just below it (x = −1e-30) is 1.0507, the positive side's slope; "
+        "torch's is 1.7581.",
+    )
+    add(
+        "gelu",
+        "tensorflow.nn.gelu",
+        note="tf.nn.gelu is off by up to 5e-9 in float64, while its formula written out, "
+        "0.5·x·tf.math.erfc(−x/√2), is exact to an ulp.",
+    )
+    add(
+        "gelu_tanh",
+        "tensorflow.nn.gelu",
+        kwargs={"approximate": True},
+        note="tf.nn.gelu(approximate=True) is off by up to 9e-10 in float64.",
+    )
     add("silu", "tensorflow.nn.silu", Setting({"beta": 2.0}, {"beta": 2.0}))
     add("silu", "tensorflow.nn.swish", Setting({"beta": 2.0}, {"beta": 2.0}), alias_of="tf.nn.silu(x)")
     add("softplus", "tensorflow.nn.softplus")
@@ -679,6 +704,29 @@ def _transformers() -> list[Call]:
 
 
 # ---------------------------------------------------------------------------------------------- mlx
+MLX_FLOAT32_ACCURATE = (
+    "MLX's float64 exp and erf on its CPU are accurate to about float32's precision (exp off by ~3e-8, erf by "
+    "~1e-7 here)."
+)
+MLX_TRANSCENDENTAL = {
+    "elu",
+    "celu",
+    "selu",
+    "gelu",
+    "gelu_approx",
+    "gelu_fast_approx",
+    "silu",
+    "mish",
+    "softplus",
+    "sigmoid",
+    "log_sigmoid",
+    "softmax",
+    "log_softmax",
+    "softmin",
+    "glu",
+}
+
+
 def _mlx() -> list[Call]:
     out: list[Call] = []
 
@@ -702,7 +750,13 @@ def _mlx() -> list[Call]:
     add("squared_relu", "relu2")
     add("leaky_relu", "leaky_relu", Setting({"negative_slope": 0.2}, {"negative_slope": 0.2}))
     add("elu", "elu", Setting({"alpha": 0.5}, {"alpha": 0.5}))
-    add("celu", "celu", Setting({"alpha": 0.5}, {"alpha": 0.5}))
+    add(
+        "celu",
+        "celu",
+        Setting({"alpha": 0.5}, {"alpha": 0.5}),
+        note="Its autodiff gives f′(0) = 0 (mx.maximum and mx.minimum pass no gradient at the tie); CELU's "
+        "f′(0) is 1.",
+    )
     add("selu", "selu", note="mlx.nn.selu writes its constants as 1.67326 and 1.0507 (5 digits).")
     add("gelu", "gelu")
     add("gelu_tanh", "gelu_approx")
@@ -722,7 +776,12 @@ def _mlx() -> list[Call]:
     add("tanh", "tanh")
     add("softsign", "softsign")
     add("logsigmoid", "log_sigmoid")
-    add("step", "step", Setting({"threshold": 1.0}, {"threshold": 1.0}))
+    add(
+        "step",
+        "step",
+        Setting({"threshold": 1.0}, {"threshold": 1.0}),
+        note="mlx.nn.step is 1 at the jump (x >= threshold), returns int32, and maps nan to 0.",
+    )
     add("softmax", "softmax", Setting({"axis": 0}, {"dim": 0}))
     add("log_softmax", "log_softmax", Setting({"axis": 0}, {"dim": 0}))
     add("softmin", "softmin", Setting({"axis": 0}, {"dim": 0}))

@@ -57,7 +57,6 @@ IGNORED_PARAMETERS = {
     "inplace",
     "name",
     "_stacklevel",
-    "dtype",
     "device",
     "parent",
     "where",

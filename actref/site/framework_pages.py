@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from actref.site.context import Context
 
 PAGE = "frameworks/index.md"
+# A derivative that differs by less than this (autodiff rounding of another formula: ~1e-14) is shown in the
+# tables' f′ column, not listed as a trap.
+TRAP_DERIVATIVE = 1e-9
 VERDICT_SHORT = {
     "same": "same",
     "different default": "different default",
@@ -108,6 +111,10 @@ def trap_sentence(name: str, entry: dict, row: dict, versus: str | None = None) 
         )
     f = row["forward"]
     v = row["verdict"]
+    if v == "same" and narrowed(row) and not row["dtype"].startswith("float"):
+        return f"{call} returns {row['dtype']} for float64 input; its values are {_code(ref)}'s" + (
+            f", except {conventions_text(row)}." if row["conventions"]["differ"] else "."
+        )
     if v == "same" and narrowed(row):
         return (
             f"{call} returns {row['dtype']} for float64 input: the same function to {row['dtype']} precision "
@@ -126,7 +133,7 @@ def trap_sentence(name: str, entry: dict, row: dict, versus: str | None = None) 
         return f"{call} is a different function from {_code(ref)}: they differ by up to {_num(f['max_abs'])}{_x(f['at'])}."
     d = row.get("derivative") or {}
     return (
-        f"{call} has the same values as {_code(ref)}, but its autodiff derivative differs by up to "
+        f"{call} has actref's values, but its autodiff derivative differs from actref's f′ by up to "
         f"{_num(d.get('max_err'))}{_x(d.get('at'))}."
     )
 
@@ -163,10 +170,17 @@ def stale_line(result: dict) -> str:
     return f"**These results are stale** ({'; '.join(reasons)[:400]}): run `python -m actref frameworks run`."
 
 
+def derivative_trap(row: dict) -> bool:
+    d = row.get("derivative") or {}
+    return row.get("derivative_verdict") not in ("same", None) and (
+        d.get("max_err", math.inf) > TRAP_DERIVATIVE or bool(d.get("nonfinite"))
+    )
+
+
 def is_trap(row: dict) -> bool:
     return (
         row["verdict"] != "same"
-        or row.get("derivative_verdict") not in ("same", None)
+        or derivative_trap(row)
         or bool(row.get("versus"))
         or narrowed(row)
     )
@@ -205,7 +219,7 @@ def activation_markdown(ctx: Context, name: str) -> str:
         if (
             row["verdict"] != "same"
             or narrowed(row)
-            or (row["derivative_verdict"] not in ("same", None) and not row.get("versus"))
+            or (derivative_trap(row) and not row.get("versus"))
         ):
             sentences.append(trap_sentence(name, entry, row))
         if row.get("versus"):
@@ -337,7 +351,7 @@ def all_traps(result: dict) -> list[tuple[float, str, dict, bool]]:
         for row in entry["rows"]:
             if row["verdict"] == "error":
                 continue
-            if row["verdict"] != "same" or row["derivative_verdict"] not in ("same", None) or narrowed(row):
+            if row["verdict"] != "same" or derivative_trap(row) or narrowed(row):
                 out.append((trap_size(row, False), name, row, False))
             if row.get("versus"):
                 out.append((trap_size(row, True), name, row, True))
@@ -357,8 +371,9 @@ def traps(ctx: Context) -> str:
         entry = result["activations"][name]
         other = row["versus"]["activation"] if versus else None
         title = catalog.get(name).title
+        headline = f"max error {_num(size)}" if size > 0 else "special values differ"
         lines += [
-            f"### {i}. {_code(row['call'])} ({library_title(row['library'])}) — max error {_num(size)}",
+            f"### {i}. {_code(row['call'])} ({library_title(row['library'])}) — {headline}",
             "",
             f"[{title}]({prefix}/{name}.md). {trap_sentence(name, entry, row, other)} {row.get('note', '')}".rstrip(),
             "",
