@@ -152,7 +152,7 @@ REGISTRY.add(
             zero_centred=True,
             saturates=("negative",),
             notes=(
-                "zero-centred in the paper's sense: E[selu(Z)] = 0 and E[selu(Z)²] = 1 for Z ~ N(0, 1)",
+                "zero-centred although not odd: E[selu(Z)] = 0 (and E[selu(Z)²] = 1) for Z ~ N(0, 1)",
                 "λ > 1, so the slope for x > 0 is 1.0507, and the derivative jumps at 0 from λα ≈ 1.7581 to λ",
             ),
         ),
