@@ -574,7 +574,7 @@ REGISTRY.add(
             smoothness="C0",
             notes=(
                 "at the initial values: slopes 0.1, 0.2, 1.2 and 1 from left to right, f(0) = −0.2; training "
-                "can make the unit non-monotonic (any aₛ partial sum > 0)",
+                "can make the unit non-monotonic (for x < 0 the slope is −Σ aₛ over the hinges bₛ > x)",
             ),
         ),
         kinks=(
