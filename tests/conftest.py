@@ -3,6 +3,7 @@
 The registry-wide helpers (spec lists, grids, parameter sets, cached mpmath references) live there.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,3 +18,6 @@ try:
     import triton  # noqa: F401
 except ImportError:
     pass
+# Keras 3 fixes its backend at its first import, and importing tensorflow or tf_keras imports it: the tests
+# (and the site's code blocks run here) use it on JAX, as actref.frameworks measures it.
+os.environ.setdefault("KERAS_BACKEND", "jax")

@@ -13,7 +13,7 @@ jax.config.update("jax_enable_x64", True)  # float64, as torch's double
 """
 KERAS = """import os
 
-os.environ.setdefault("KERAS_BACKEND", "jax")  # before the first `import keras`
+os.environ.setdefault("KERAS_BACKEND", "jax")  # before importing keras, tensorflow or tf_keras
 """
 
 DEMOS: dict[str, str] = {

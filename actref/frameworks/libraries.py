@@ -5,7 +5,8 @@ TensorFlow, MLX (float64 runs on its CPU device) and the torch-based libraries n
 is the library's own reverse mode: `jax.vjp`, `tf.GradientTape`, `mlx.core.vjp`, `torch.autograd`.
 
 Two import-order rules, both from crashes seen here:
-- Keras reads its backend once, at import: KERAS_BACKEND is set to "jax" before keras is imported.
+- Keras reads its backend once, at import, and importing tensorflow or tf_keras imports keras too:
+  KERAS_BACKEND is set to "jax" before any library is imported.
 - TensorFlow 2.21 and triton 3.8 (torch's compiler, imported by torch.compile, torchvision and timm) load
   conflicting native symbols: importing triton *after* tensorflow segfaults the process, so triton is
   imported first.
@@ -32,8 +33,8 @@ class MissingLibrary(RuntimeError):
 def load(key: str) -> Any:
     """Import a library the right way (see the module docstring) and return its module."""
     lib = LIBRARIES[key]
-    if lib.family == "jax":
-        os.environ["KERAS_BACKEND"] = KERAS_BACKEND
+    # Before any of them: tensorflow and tf_keras import keras (Keras 3) too, which then fixes its backend.
+    os.environ["KERAS_BACKEND"] = KERAS_BACKEND
     if lib.family == "tf":
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         try:
