@@ -66,7 +66,7 @@ REGISTRY.add(
             year=2020,
             title="Learning with Fenchel-Young Losses",
             url="https://arxiv.org/abs/1901.02324",
-            venue="JMLR 21",
+            venue="Journal of Machine Learning Research 21(35)",
         ),
         init=Init("xavier", 1.0, "a sigmoid-like unit (slope 1/2 around 0); Glorot's scheme as for σ"),
         plot_range=(-3.0, 3.0),
