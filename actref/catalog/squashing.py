@@ -141,7 +141,8 @@ REGISTRY.add(
             "neutral default",
         ),
         plot_range=(-2.0, 2.0),
-        conventions="f(+inf) = 1, f(−inf) = 0, f(threshold) = 0; nan in, nan out.",
+        conventions="f(+inf) = 1, f(−inf) = 0, f(threshold) = 0; nan in, nan out. mlx.nn.step (MLX 0.32.4) "
+        "gives 1 at the threshold and 0 for nan.",
         related=("sigmoid", "hardsigmoid", "threshold", "relu"),
     )
 )
