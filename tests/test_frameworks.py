@@ -184,6 +184,16 @@ def test_show_prints_one_activations_rows(capsys):
     assert "jax.nn.gelu(x)" in out and "ACT2FN['gelu_fast'](x)" in out and "keras backend jax" in out
 
 
+def test_show_names_an_unknown_activation_without_a_traceback(capsys):
+    from actref.frameworks import cli
+
+    assert cli.main(["show", "gelu_fst"]) == 2
+    err = capsys.readouterr().err
+    assert "Unknown activation 'gelu_fst'" in err and "Traceback" not in err
+    assert cli.main(["show", "snake"]) == 0
+    assert "none of the measured libraries ships it" in capsys.readouterr().out
+
+
 def test_other_versions_make_the_file_stale():
     other = json.loads(json.dumps(RESULT))
     other["provenance"]["versions"]["jax"] = "0.0.1"

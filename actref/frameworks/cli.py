@@ -66,6 +66,8 @@ def _fmt(v: float) -> str:
 
 
 def format_rows(name: str, entry: dict) -> str:
+    if not entry["rows"]:
+        return f"{name}: none of the measured libraries ships it ({', '.join(entry['not_shipped'])})."
     lines = [f"{name}: not shipped by {', '.join(entry['not_shipped']) or 'none of them'}", ""]
     header = f"{'library':13} {'call':48} {'verdict':21} {'max abs':>9} {'max rel':>9}  derivative"
     lines += [header, "-" * len(header)]
@@ -124,8 +126,17 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from actref.registry import UnknownActivation
+
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    return _run(args) if args.command == "run" else _show(args)
+    try:
+        return _run(args) if args.command == "run" else _show(args)
+    except UnknownActivation as e:
+        print(f"python -m actref frameworks: {e}", file=sys.stderr)
+        return 2
+    except libraries.MissingLibrary as e:
+        print(f"python -m actref frameworks: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
