@@ -163,8 +163,15 @@ def provenance_line(result: dict) -> str:
     )
 
 
+@functools.cache
+def _stale_reasons(path: str, mtime: float) -> tuple[str, ...]:
+    result = _load(path, mtime)
+    return tuple(fw_results.stale_reasons(result)) if result is not None else ()
+
+
 def stale_line(result: dict) -> str:
-    reasons = fw_results.stale_reasons(result)
+    path = fw_results.RESULTS_PATH
+    reasons = _stale_reasons(str(path), path.stat().st_mtime)
     if not reasons:
         return ""
     return f"**These results are stale** ({'; '.join(reasons)[:400]}): run `python -m actref frameworks run`."
