@@ -519,9 +519,12 @@ def keep_freed_memory() -> bool:
     """
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(_M_MMAP_MAX, 0)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, 2**62))
+        mallopt = libc.mallopt
     except (OSError, AttributeError):  # not glibc (macOS, musl): the default allocator stays
         return False
+    # mallopt takes a C int: a larger Python int would be silently truncated (2**62 becomes 0, "trim always").
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    return bool(mallopt(_M_MMAP_MAX, 0)) and bool(mallopt(_M_TRIM_THRESHOLD, 2**31 - 1))
 
 
 def configure_device(device: torch.device) -> dict:
