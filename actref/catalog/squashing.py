@@ -80,8 +80,8 @@ threshold_sym = sympy.Symbol("t", real=True)
 
 
 def step(x: torch.Tensor, threshold: float = 0.0) -> torch.Tensor:
-    # 1 where x > threshold, 0 at and below it (the definition; MLX ≥ 0.32 returns 1 at the jump). The output depends on x only through the
-    # comparison, so autograd returns 0 everywhere, the jump included; NaN (every comparison False) is passed
+    # 1 where x > threshold, 0 at and below it (MLX ≥ 0.32 returns 1 at the jump). The output depends on x
+    # only through the comparison, so autograd returns 0 everywhere, the jump included; NaN (every comparison False) is passed
     # through by the inner branch, which also keeps the output attached to the graph.
     return torch.where(x > threshold, 1.0, torch.where(x.isnan(), x, 0.0))
 
