@@ -429,14 +429,19 @@ def plot_section(ctx: Context, spec: Activation) -> str:
         specs=[spec],
     )
     caption = activation_figures.caption(spec)
-    return "\n".join(
+    figure = "\n".join(
         [
-            "## Plot",
-            "",
             '<figure class="actref-figure" markdown="span">',
             f"  ![{spec.title}: {caption}]({url})",
             f"  <figcaption>{caption}</figcaption>",
             "</figure>",
+        ]
+    )
+    return "\n".join(
+        [
+            "## Plot",
+            "",
+            explorer_pages.one_plot(spec, figure),  # the live plot takes the figure's place in a browser
             "",
             f'<p class="actref-provenance">Figure drawn at build time by <code>actref.site.activation_figures</code>; '
             f"{ctx.provenance(name)}.</p>",

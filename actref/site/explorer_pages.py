@@ -1,8 +1,9 @@
 """Markdown for the live plots: the section on each elementwise activation page and the Explorer page's parts.
 
 The plots themselves are drawn in the browser by assets/vendor/live-plot/live-plot.js from the generated
-assets/actref/activations.js (actref.site.explorer); this module writes the containers they fill, the
-fallback for readers without JavaScript, and the notes on how the JavaScript computes each function.
+assets/actref/activations.js (actref.site.explorer); this module writes the containers they fill (on an
+activation page, around the static figure that readers without JavaScript see), and the notes on how the
+JavaScript computes each function.
 """
 
 from __future__ import annotations
@@ -23,8 +24,42 @@ def _notes_list(notes: list[str]) -> list[str]:
     return [f"- {note}." for note in notes]
 
 
+def one_plot(spec: Activation, figure: str) -> str:
+    """The Plot section's one plot: the static figure, followed by the live plot that takes its place.
+
+    Without JavaScript (and in print) the reader sees the figure; when live-plot.js has drawn the live plot,
+    docs/stylesheets/one-plot.css hides the figure (docs/javascripts/one-plot.js offers it back with a
+    button, for its f′ by autograd and its torch built-in overlay). Vector-valued activations have no live
+    plot: the figure alone.
+    """
+    if not spec.elementwise:
+        return figure
+    sliders = " with sliders" if explorer.numeric_params(spec) else ""
+    overlay = ", the torch built-in dashed" if spec.builtin is not None else ""
+    show = html.escape(f"Show the static figure (f′ by autograd{overlay})", quote=True)
+    return "\n".join(
+        [
+            f'<div class="actref-plot" data-show-label="{show}" markdown="1">',
+            "",
+            figure,
+            "",
+            # The fallback text is replaced by the plot when the script runs.
+            f'<div class="actref-live" data-activation="{html.escape(spec.name)}" markdown="1">',
+            "",
+            f"*With JavaScript on, a live plot{sliders} takes this figure's place.*",
+            "",
+            "</div>",
+            "",
+            "</div>",
+        ]
+    )
+
+
 def live_section(ctx: Context, spec: Activation) -> str:
-    """The "Live plot" part of an activation page's Plot section (empty for vector-valued activations)."""
+    """How the live plot is computed, under the Plot section's plot (empty for vector-valued activations).
+
+    Shown only when the live plot is (one-plot.css), since it describes the live plot.
+    """
     if not spec.elementwise:
         return ""
     code = explorer.activation_code(spec)
@@ -41,24 +76,20 @@ def live_section(ctx: Context, spec: Activation) -> str:
         if params
         else ""
     )
+    overlay = ", the torch built-in overlaid" if spec.builtin is not None else ""
     lines = [
-        "### Live plot",
+        '<div class="actref-live-notes" markdown="1">',
         "",
-        # The fallback text is replaced by the plot when the script runs.
-        f'<div class="actref-live" data-activation="{html.escape(spec.name)}" markdown="1">',
-        "",
-        "*The live plot needs JavaScript; the figure above shows f and f′ at the defaults.*",
-        "",
-        "</div>",
-        "",
-        f"f and f′ computed in your browser by JavaScript that sympy printed from the two formulas above "
-        f"(`actref.site.explorer`); the browser test checks it against this page's torch code at 201 points."
-        f"{sliders} Compare it with other activations in the {explorer_link}.",
+        f"The live plot computes f and f′ in your browser by JavaScript that sympy printed from the two formulas "
+        f"above (`actref.site.explorer`); the browser test checks it against this page's torch code at 201 "
+        f"points.{sliders} The static figure it replaces (f′ by autograd{overlay}) is what prints."
+        f" Compare it with other activations in the {explorer_link}.",
         "",
     ]
     if code.notes:
         lines += ["Where the formula as written would lose accuracy, the JavaScript uses a stable form:", ""]
         lines += [*_notes_list(code.notes), ""]
+    lines += ["</div>", ""]
     return "\n".join(lines)
 
 

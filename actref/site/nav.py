@@ -1,4 +1,4 @@
-"""The site navigation: Home, Activations (the table, then one section per family), Guides, Comparisons.
+"""The site navigation: Home, Activations (the gallery, then one section per family), Guides, Comparisons.
 
 Built from the registry and the docs/ folders, so a new activation or page needs no edit to mkdocs.yml.
 """
@@ -28,6 +28,13 @@ def family_title(family: str) -> str:
     return FAMILY_TITLES.get(family, family.replace("-", " ").replace("_", " ").capitalize())
 
 
+def family_order() -> list[str]:
+    """The registry's families in reading order: FAMILY_TITLES' order (the simplest shapes first), then any
+    family it does not name, by name. The nav and the gallery both list families in this order."""
+    present = catalog.families()
+    return [f for f in FAMILY_TITLES if f in present] + sorted(f for f in present if f not in FAMILY_TITLES)
+
+
 NAV_ORDER = re.compile(r"\A---\s*\n(?:.*\n)*?nav_order:\s*(\d+)\s*\n(?:.*\n)*?---\s*\n")
 
 
@@ -53,11 +60,15 @@ def _section(docs_dir: Path, folder: str, patterns: tuple[str, ...] = ("*.md",))
 
 
 def build_nav(docs_dir: Path) -> list:
-    """The site nav: Home, Activations (table + one section per family), Guides, Comparisons, other folders."""
+    """The site nav: Home, Activations (gallery + one section per family), Guides, Comparisons, other folders."""
     activations: list = []
     if (docs_dir / "activations" / "index.md").exists():
         activations.append({"All activations": "activations/index.md"})
-    for family, names in catalog.families().items():
+    # One collapsible section per family (mkdocs.yml: navigation.sections without navigation.expand), so the
+    # sidebar opens only the family of the page being read, never all 67 entries at once.
+    families = catalog.families()
+    for family in family_order():
+        names = families[family]
         activations.append(
             {family_title(family): [{catalog.get(n).title: f"activations/{n}.md"} for n in names]}
         )

@@ -28,8 +28,147 @@ def test_activation_page_renders_cleanly(server, watched, name):
     )
     assert images, "no images on the page"
     assert [src for src, ok in images if not ok] == []
+    _assert_one_plot(page, name, javascript=True)
     assert watched.errors == []
     assert watched.outside == []
+
+
+# ---------------------------------------------------------------------------------------------- one plot
+FIGURE = "article .actref-figure img[src*='generated/figures/']"
+VISIBLE = "els => els.filter(e => e.checkVisibility()).length"
+
+
+def _assert_one_plot(page, name: str, javascript: bool) -> None:
+    """One plot shows: with JavaScript the live plot where there is one (the figure hidden), else the figure."""
+    live = actref.get(name).elementwise and javascript
+    if live:
+        page.wait_for_function("document.querySelector('.actref-live canvas') !== null", timeout=15000)
+    figures = page.eval_on_selector_all(FIGURE, VISIBLE)
+    plots = page.eval_on_selector_all("article .actref-live .uplot", VISIBLE)
+    assert (figures, plots) == ((0, 1) if live else (1, 0)), (
+        f"{name}: {figures} figures and {plots} live plots"
+    )
+    notes = page.locator(".actref-live-notes")
+    if actref.get(name).elementwise:
+        assert notes.is_visible() == javascript  # how the live plot computes: only beside a live plot
+
+
+@pytest.mark.parametrize("name", actref.names())
+def test_without_javascript_the_static_figure_is_the_plot(server, browser, name):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/activations/{name}/", wait_until="load")
+        _assert_one_plot(page, name, javascript=False)
+        if actref.get(name).elementwise:
+            assert "takes this figure's place" in page.locator(".actref-live").inner_text()
+    finally:
+        context.close()
+
+
+def test_the_static_figure_is_one_click_away_and_what_prints(server, watched):
+    page = watched.page
+    page.goto(f"{server}/activations/elu/", wait_until="networkidle")
+    page.wait_for_function("document.querySelector('.actref-live canvas') !== null")
+    figure = page.locator(FIGURE)
+    button = page.locator(".actref-figure-toggle")
+    assert button.get_attribute("aria-expanded") == "false" and not figure.is_visible()
+    assert "torch built-in" in button.inner_text() and "autograd" in button.inner_text()
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "true" and figure.is_visible()
+    assert page.locator(
+        "article .actref-live .uplot"
+    ).is_visible()  # the live plot stays, the figure under it
+    page.keyboard.press("Space")
+    assert button.get_attribute("aria-expanded") == "false" and not figure.is_visible()
+    page.emulate_media(media="print")
+    assert figure.is_visible() and not page.locator(".actref-live").is_visible() and not button.is_visible()
+    assert watched.errors == [] and watched.outside == []
+
+
+# ---------------------------------------------------------------------------------------------- the gallery
+CARDS_SHOWN = (
+    "Array.from(document.querySelectorAll('.actref-card')).filter(c => !c.hidden).map(c => c.dataset.name)"
+)
+ROWS_SHOWN = (
+    "Array.from(document.querySelectorAll('.actref-all-table tbody tr')).filter(r => !r.hidden)"
+    ".map(r => r.querySelector('a').getAttribute('href').replace(/\\/$/, '').split('/').pop())"
+)
+
+
+def _tick(page, legend: str, label: str) -> None:
+    page.locator("fieldset.actref-gallery-filter", has=page.locator("legend", has_text=legend)).get_by_label(
+        label, exact=False
+    ).first.check()
+
+
+def test_gallery_filters_by_family_and_property_and_the_table_follows(server, watched, axe):
+    page = watched.page
+    page.goto(f"{server}/activations/", wait_until="networkidle")
+    status = page.locator(".actref-gallery-status")
+    assert sorted(page.evaluate(CARDS_SHOWN)) == actref.names()
+    assert status.inner_text() == f"Showing all {len(actref.names())} activations."
+    relu_like = sorted(s.name for s in actref.all_specs() if s.family == "relu-like")
+    _tick(page, "Family", "ReLU-like (")
+    assert sorted(page.evaluate(CARDS_SHOWN)) == relu_like == sorted(page.evaluate(ROWS_SHOWN))
+    _tick(page, "Properties", "smooth (C∞)")
+    smooth = sorted(n for n in relu_like if actref.get(n).properties.smoothness == "C∞")
+    assert sorted(page.evaluate(CARDS_SHOWN)) == smooth == sorted(page.evaluate(ROWS_SHOWN))
+    assert (
+        status.inner_text()
+        == f"Showing {len(smooth)} of {len(actref.names())} activations (the table below too)."
+    )
+    found = axe.violations(page)
+    assert found == [], axe.describe(found)
+    page.get_by_role("button", name="Clear filters").click()
+    assert sorted(page.evaluate(CARDS_SHOWN)) == actref.names()
+    _tick(page, "Properties", "learnable")
+    assert sorted(page.evaluate(CARDS_SHOWN)) == sorted(
+        s.name for s in actref.all_specs() if s.extra.get("learnable")
+    )
+    assert watched.errors == [] and watched.outside == []
+
+
+def test_gallery_sorts_and_works_from_the_keyboard(server, watched):
+    page = watched.page
+    page.goto(f"{server}/activations/", wait_until="networkidle")
+    titles = "Array.from(document.querySelectorAll('.actref-card')).map(c => c.dataset.title.toLowerCase())"
+    families = "Array.from(document.querySelectorAll('.actref-card')).map(c => c.dataset.family)"
+    first_seen = list(dict.fromkeys(page.evaluate(families)))
+    assert len(first_seen) == len({s.family for s in actref.all_specs()})  # grouped by family at first
+    page.get_by_label("Sort by").select_option("title")
+    assert page.evaluate(titles) == sorted(page.evaluate(titles))
+    page.get_by_label("Sort by").select_option("order")
+    assert list(dict.fromkeys(page.evaluate(families))) == first_seen
+    box = page.locator("fieldset.actref-gallery-filter input[type=checkbox]").first
+    box.focus()
+    page.keyboard.press("Space")
+    assert box.is_checked()
+    assert len(page.evaluate(CARDS_SHOWN)) < len(actref.names())
+    card = page.locator(".actref-card-link").first
+    card.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/activations/*/")
+    assert watched.errors == [] and watched.outside == []
+
+
+def test_without_javascript_the_gallery_shows_every_card_and_thumbnail(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/activations/", wait_until="load")
+        shown = page.eval_on_selector_all(".actref-card", VISIBLE)
+        assert shown == len(actref.names())
+        assert page.locator(".actref-gallery-controls").count() == 0  # no controls that could not work
+        thumbnails = page.eval_on_selector_all(
+            ".actref-card img", "imgs => imgs.map(i => [i.alt, i.complete && i.naturalWidth > 0])"
+        )
+        assert len(thumbnails) == len(actref.names()) and all(alt and ok for alt, ok in thumbnails), (
+            thumbnails
+        )
+    finally:
+        context.close()
 
 
 def test_all_activations_table_sorts(server, watched):
