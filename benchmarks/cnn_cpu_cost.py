@@ -1,7 +1,7 @@
 """What the fashion_mnist_cnn experiment costs on this machine, and which form of the stacked CNN is fastest here.
 
-Part 1 times one forward + backward of the CNN's two convolution layers (with ReLU and max-pooling) for the
-config's stack of M models, in four forms, interleaved round by round so that a busy machine slows them alike:
+Part 1 times one forward + backward of the CNN's two convolution layers (with ReLU and max-pooling) for a
+stack of M models (default: one per activation of the config), in four forms, interleaved round by round so that a busy machine slows them alike:
 - grouped: one grouped convolution over the models (groups = M), NCHW — what actref.experiments.cnn does;
 - grouped, channels_last: the same with NHWC tensors;
 - grouped, no oneDNN: the same with torch.backends.mkldnn disabled (ATen's own kernels);
@@ -71,13 +71,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument(
+        "--models", type=int, help="stack size for part 1 (default: one model per activation)"
+    )
     args = parser.parse_args(argv)
-    if args.threads < 1 or args.rounds < 1 or args.steps < 1:
-        parser.error("--threads, --rounds and --steps must each be ≥ 1")
+    if args.threads < 1 or args.rounds < 1 or args.steps < 1 or (args.models is not None and args.models < 1):
+        parser.error("--threads, --rounds, --steps and --models must each be ≥ 1")
     torch.set_num_threads(args.threads)
     config = get_config("fashion_mnist_cnn")
     variant = config.variants[0]
-    models = len(variant.members(config.seeds))
+    models = args.models or len(variant.activations)
     print(f"device: {device_name(torch.device('cpu'))}, {args.threads} thread(s), torch {torch.__version__}")
     forms = conv_forms(models, tuple(variant.hidden), config.batch_size)
     times: dict[str, list[float]] = {name: [] for name in forms}
