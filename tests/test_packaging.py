@@ -82,7 +82,7 @@ def test_dependencies_are_lower_bounds_and_constraints_pin_them():
     assert pins["torch"] == "2.14.1" and pins["torchvision"] == "0.29.1"
     assert pins["mkdocs"] == "1.6.1" and pins["mkdocs-jupyter"] == "0.26.3"
     makefile = (REPO_ROOT / "Makefile").read_text()
-    assert "-c constraints.txt -e '.[test,docs]'" in makefile
+    assert "-c constraints.txt -e '.[test,docs,peers]'" in makefile
     assert re.search(r"^\$\(STAMP\):.*\bconstraints\.txt\b", makefile, flags=re.M), "the venv must follow it"
 
 
