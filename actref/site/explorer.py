@@ -16,6 +16,7 @@ import functools
 import itertools
 import json
 import math
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -158,6 +159,36 @@ def _log_sigmoid(e):
     )
 
 
+# The sign of a sum that is 0 to within its rounding error is unknown: there it is taken as 0 (abs′ = 0), as
+# actref's torch code does (pau's _sign_rounded), where |sum| ≤ this many ε times the sum of |terms|.
+SIGN_ROUNDING = 8 * sys.float_info.epsilon
+
+
+def _sign_of_sum(total):
+    """sign(total) for a sum total = xᵏ·r (r a sum of terms free of a common x): sign(x)ᵏ·sign(r), with
+    sign(r) = 0 where |r| ≤ 8ε·Σ|terms of r|. Factoring xᵏ out keeps the sign next to x = 0, where b·x
+    underflows to 0 for |x| below the smallest double over |b|."""
+    split = [term.as_coeff_exponent(x) for term in total.args]
+    k = 0
+    if all(e.is_Integer and e >= 0 and not c.has(x) for c, e in split):
+        k = min(int(e) for _, e in split)
+    rest = sympy.Add(*(c * x ** (e - k) for c, e in split)) if k else total
+    sign = sympy.sign(rest)
+    if rest.is_Add:
+        bound = sympy.Mul(
+            sympy.Float(SIGN_ROUNDING), sympy.Add(*(sympy.Abs(a) for a in rest.args)), evaluate=False
+        )
+        sign = sympy.Piecewise((0, sympy.Abs(rest) <= bound), (sign, True))
+    return sympy.sign(x) ** k * sign
+
+
+def _rounded_sign(e):
+    # sign(a₁ + a₂ + …) → sign(x)ᵏ·sign(r) with sign(r) = 0 within r's rounding error (see _sign_of_sum)
+    return e.replace(
+        lambda t: isinstance(t, sympy.sign) and t.args[0].is_Add, lambda t: _sign_of_sum(t.args[0])
+    )
+
+
 REWRITES: tuple[Rewrite, ...] = (
     Rewrite(
         "one_plus_tanh",
@@ -188,6 +219,14 @@ REWRITES: tuple[Rewrite, ...] = (
         "expm1",
         "eᶻ − 1 is computed as expm1(z), which keeps its relative accuracy near z = 0",
         lambda e: _pairwise_in_add(e, _exp_minus_one),
+    ),
+    Rewrite(
+        "rounded_sign",
+        "the sign of a sum A = xᵏ·(c₀ + c₁x + …) is computed as sign(x)ᵏ·sign(c₀ + c₁x + …), so it does not "
+        "underflow to 0 next to x = 0, and a sum that is 0 to within its rounding error (|sum| ≤ 8ε·Σ|terms|) "
+        "has sign 0, as in actref's torch code (abs′ = 0 there): at a kink between two doubles f′ is the mean "
+        "of the one-sided slopes, as autograd gives it",
+        _rounded_sign,
     ),
 )
 # Always true of the helpers, so always worth saying on a page that uses them.

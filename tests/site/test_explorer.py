@@ -243,6 +243,9 @@ def test_sliders_move_the_plot_and_the_readout_follows(server, watched, name):
 
     # Hover: the readout shows x, f(x), f′(x) at the current parameters.
     plot = page.locator(".actref-live .u-over")
+    # mouse.move takes viewport coordinates and does not scroll: with several parameters (and a note under
+    # one) the plot can sit below the fold, where the pointer would reach nothing.
+    plot.scroll_into_view_if_needed()
     pbox = plot.bounding_box()
     page.mouse.move(pbox["x"] + 0.6 * pbox["width"], pbox["y"] + pbox["height"] / 2)
     readout = page.locator(".actref-live output")

@@ -101,6 +101,18 @@ def test_the_rewrites_fire_where_the_forward_uses_a_stable_form():
     assert "expm1" in explorer.stable_form(actref.get("elu").expr)[1]
     assert "log_sigmoid" in explorer.stable_form(actref.get("logsigmoid").expr)[1]
     assert "one_minus_tanh_squared" in explorer.stable_form(actref.get("tanh").derivative_expr)[1]
+    assert "rounded_sign" in explorer.stable_form(actref.get("pau").derivative_expr)[1]
+
+
+def test_the_sign_of_a_sum_survives_underflow_and_is_0_within_rounding_error():
+    # As pau's torch code: sign(b·x + x³) = sign(x)·sign(b + x²), which b·x underflowing to 0 does not change,
+    # and the sign of a sum within its rounding error of 0 (x² − 2 at the double nearest √2) is 0.
+    stable, used = explorer.stable_form(sympy.sign(sympy.Float(3e-6) * x + x**3))
+    assert used == ["rounded_sign"]
+    sign = sympy.lambdify(x, stable, "math")
+    assert (sign(-5e-324), sign(0.0), sign(5e-324), sign(-1.0)) == (-1, 0, 1, -1)
+    near_root = sympy.lambdify(x, explorer.stable_form(sympy.sign(x**2 - 2))[0], "math")
+    assert (near_root(math.sqrt(2)), near_root(1.5), near_root(1.0)) == (0, 1, -1)
 
 
 @pytest.mark.parametrize("name", sorted(explorer.HELPERS))
