@@ -15,13 +15,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-import hashlib
 import importlib.util
-import inspect
 import json
 import os
-import platform
-import subprocess
 from pathlib import Path
 
 import torch
@@ -30,6 +26,9 @@ from actref import catalog, version
 from actref.experiments import configs
 from actref.experiments.configs import ExperimentConfig, Member, Variant
 from actref.jsonfile import write_json_atomic  # noqa: F401  (results.write_json_atomic is the API here)
+from actref.provenance import cpu_model, git_commit
+from actref.provenance import digest as _digest
+from actref.provenance import source_of as _source
 from actref.registry import Activation
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -38,23 +37,6 @@ RESULTS_DIR = REPO / "results"
 SMOKE_DIR = REPO / ".cache" / "experiments-smoke"
 # Prose fields of a config: editing them changes no number.
 PROSE_FIELDS = ("title", "description", "reductions")
-
-
-def _digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else part.encode())
-        h.update(b"\0")
-    return h.hexdigest()[:16]
-
-
-def _source(obj) -> str:
-    """The source of a Python function, or a stable name for one without source (a torch C function)."""
-    try:
-        return inspect.getsource(obj)
-    except (OSError, TypeError):  # no repr: it may carry a memory address, different in every process
-        name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__qualname__
-        return f"{getattr(obj, '__module__', None) or ''}.{name}"
 
 
 # The modules whose whole source shapes the numbers, by module name (their content is hashed, not their path):
@@ -168,38 +150,10 @@ def is_stale(result: dict, config: ExperimentConfig) -> bool:
     return bool(stale_runs(result, config))
 
 
-def git_commit() -> str | None:
-    """HEAD's commit, with "-dirty" when tracked files differ from it; None outside a git checkout."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return commit + ("-dirty" if dirty else "")
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def device_name(device: torch.device) -> str:
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
-    return f"CPU ({_cpu_model()}, {os.cpu_count()} cores)"
+    return f"CPU ({cpu_model()}, {os.cpu_count()} cores)"
 
 
 def matmul_precision(device: torch.device) -> str:

@@ -30,9 +30,7 @@ import importlib
 import inspect
 import math
 import os
-import platform
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,6 +42,7 @@ from actref import catalog, version
 from actref.frameworks import libraries
 from actref.frameworks.calls import Call, Eval, FromSpec, Setting
 from actref.frameworks.demos import DEMOS
+from actref.provenance import cpu_model, git_commit
 from actref.registry import Activation
 
 SAME_ULPS = 16.0  # "within a few ulp" (of max(|f|, 1)): the test suite's own tolerance for actref's forwards
@@ -467,33 +466,6 @@ def measure_activation(spec: Activation, calls: list[Call], log: Callable[[str],
 
 
 # ---------------------------------------------------------------------------------------------- provenance
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def git_commit() -> str | None:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return commit + ("-dirty" if dirty else "")
-
-
 def provenance(seconds: float) -> dict:
     """Each library's exact version, Keras's backend, the device, the date, and the code that made the file."""
     from actref.frameworks import results
@@ -502,7 +474,7 @@ def provenance(seconds: float) -> dict:
         "versions": libraries.installed_versions()
         | {"numpy": np.__version__, "torch-for-actref": torch.__version__},
         "keras_backend": libraries.keras_backend(),
-        "device": f"CPU ({_cpu_model()}, {os.cpu_count()} cores); MLX on its CPU device",
+        "device": f"CPU ({cpu_model()}, {os.cpu_count()} cores); MLX on its CPU device",
         "precision": "float64 in every library (jax_enable_x64; MLX's CPU float64)",
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "actref": version.__version__,

@@ -11,17 +11,16 @@ A file is stale when:
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from actref import catalog
 from actref.frameworks import calls as calls_data
 from actref.frameworks import names
 from actref.jsonfile import write_json_atomic
+from actref.provenance import digest as _digest
+from actref.provenance import source_of as _source
 from actref.registry import Activation
 
 PACKAGE = Path(__file__).resolve().parent
@@ -29,21 +28,6 @@ REPO = PACKAGE.parents[1]
 RESULTS_PATH = REPO / "results" / "frameworks.json"
 MEASURING_CODE = ("measure.py", "libraries.py", "names.py")
 FORMAT = 1
-
-
-def _digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else part.encode())
-        h.update(b"\0")
-    return h.hexdigest()[:16]
-
-
-def _source(obj: Any) -> str:
-    try:
-        return inspect.getsource(obj)
-    except (OSError, TypeError):
-        return f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', type(obj).__qualname__)}"
 
 
 def code_hash() -> str:
