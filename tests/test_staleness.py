@@ -196,3 +196,10 @@ def test_small_numbers_keep_their_digits():
     cleaned = runner._clean(values)
     assert cleaned[:3] == [pytest.approx(v, rel=1e-8) for v in values[:3]]
     assert cleaned[0] != 0 and cleaned[1] != 0 and cleaned[3:] == [None, None]
+
+
+def test_a_run_leaves_ieee_arithmetic_behind(smoke_result):
+    """Training flushes subnormals (faster on x86), but only while it runs: the process gets them back."""
+    assert smoke_result["provenance"]["flush_denormal"] is True
+    tiny = torch.tensor([1e-310], dtype=torch.float64)  # subnormal: below 2.2e-308
+    assert (tiny * 2).item() == 2e-310

@@ -15,7 +15,7 @@ import torch
 from actref import data as fashion
 from actref.experiments.configs import ExperimentConfig
 from actref.experiments.models import build_model
-from actref.experiments.stacked import StackedTrainer, configure_device
+from actref.experiments.stacked import StackedTrainer, configured
 
 BUDGET_SECONDS = 90 * 60
 
@@ -37,7 +37,11 @@ def estimate(
     A signal config (statistics at initialisation, no training) costs seconds and is estimated as 0.
     """
     device = torch.device(device)
-    configure_device(device)
+    with configured(device):
+        return _estimate(config, device, steps)
+
+
+def _estimate(config: ExperimentConfig, device: torch.device, steps: int) -> list[VariantEstimate]:
     if config.kind == "signal" or config.epochs == 0:
         return [VariantEstimate(v.name, len(v.members(config.seeds)), 0.0, 0.0, 0.0) for v in config.variants]
     dataset = fashion.load(device, subset=config.subset)

@@ -19,7 +19,7 @@ from actref.experiments.configs import ExperimentConfig, Variant
 from actref.experiments.models import build_model
 from actref.experiments.stacked import (
     StackedTrainer,
-    configure_device,
+    configured,
     member_init,
     signal_statistics,
 )
@@ -81,7 +81,33 @@ def run_experiment(
         raise RuntimeError(
             "--device cuda was asked for, but torch.cuda.is_available() is False on this machine."
         )
-    device_settings = configure_device(device)
+    with configured(device) as device_settings:
+        return _run_configured(
+            config,
+            device,
+            progress,
+            mode,
+            checkpoints,
+            resume,
+            checkpoint_seconds,
+            on_epoch,
+            previous,
+            device_settings,
+        )
+
+
+def _run_configured(
+    config,
+    device,
+    progress,
+    mode,
+    checkpoints,
+    resume,
+    checkpoint_seconds,
+    on_epoch,
+    previous,
+    device_settings,
+) -> dict:
     kept = current_runs(previous, config, device)
     todo = still_to_train(config, kept)
     to_run = dataclasses.replace(config, variants=tuple(todo.values()))

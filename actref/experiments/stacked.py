@@ -13,11 +13,12 @@ end. On the CPU the same step runs eagerly. The stacked CNN is in actref/experim
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
@@ -525,6 +526,18 @@ def keep_freed_memory() -> bool:
     # mallopt takes a C int: a larger Python int would be silently truncated (2**62 becomes 0, "trim always").
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     return bool(mallopt(_M_MMAP_MAX, 0)) and bool(mallopt(_M_TRIM_THRESHOLD, 2**31 - 1))
+
+
+@contextlib.contextmanager
+def configured(device: torch.device) -> Iterator[dict]:
+    """configure_device for the duration of a `with` block: subnormals are kept again afterwards, so the
+    process (a test session, a notebook) gets IEEE arithmetic back. Yields the settings for the provenance."""
+    settings = configure_device(device)
+    try:
+        yield settings
+    finally:
+        if settings.get("flush_denormal"):
+            torch.set_flush_denormal(False)
 
 
 def configure_device(device: torch.device) -> dict:
