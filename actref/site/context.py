@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from actref.jsonfile import write_json_atomic
-from actref.site import svg
+from actref.site import i18n, svg
 from actref.site.cache import (
     REPO_ROOT,
     SPEC_CODE,
@@ -85,8 +85,10 @@ class SiteBuild:
         draw: bool = True,
         mode: str | None = None,
         workers: int = 0,
+        lang: str = i18n.DEFAULT_LANGUAGE,
     ):
         self.config = config
+        self.lang = i18n.check_language(lang)  # the language of the pages this build renders (en, zh)
         self.docs_dir = Path(config.docs_dir) if config is not None else REPO_ROOT / "docs"
         self.files: Any = None
         self.cache_dir = Path(cache_dir or cache_root_dir(REPO_ROOT) / "actref")
@@ -186,6 +188,15 @@ class Context:
         self.build = build
         self.page_src = page_src
         self.experiments_mode = build.experiments_mode
+        self.lang = build.lang
+
+    def _(self, message: str, **fields: object) -> str:
+        """A generated message in the page's language (actref.site.i18n): `ctx._("Measured on {device}.", device=d)`."""
+        return i18n.translate(self.lang, message, **fields)
+
+    def spec_text(self, spec: Activation, key: str) -> str:
+        """A spec's text field (`summary`, `init.why`, `kinks.0.note`, ...) in the page's language."""
+        return i18n.spec_text(spec, key, self.lang, self.build.docs_dir)
 
     def asset(
         self,
