@@ -252,12 +252,16 @@ AXE_ALLOWED: frozenset[tuple[str, str]] = frozenset()
 PALETTES = {"light": "default", "dark": "slate"}  # the browser's colour scheme → Material's palette
 
 
+LANGUAGES = {"en": "", "zh": "/zh"}  # the site's languages → the path prefix of their pages
+
+
 @pytest.mark.parametrize("scheme", PALETTES)
 @pytest.mark.parametrize("kind", AXE_PAGES)
-def test_no_serious_accessibility_violation(server, watch, axe, kind, scheme):
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_serious_accessibility_violation(server, watch, axe, kind, scheme, lang):
     watched = watch(color_scheme=scheme)
     page = watched.page
-    url = server + AXE_PAGES[kind]
+    url = server + LANGUAGES[lang] + AXE_PAGES[kind]
     if kind == "404":
         watched.expect_missing(url)
     page.goto(url, wait_until="networkidle")
@@ -266,7 +270,9 @@ def test_no_serious_accessibility_violation(server, watch, axe, kind, scheme):
     if page.locator(".arithmatex").count():
         page.wait_for_function("document.querySelectorAll('.arithmatex .katex').length > 0", timeout=15000)
     found = axe.violations(page, allow=AXE_ALLOWED)
-    assert found == [], f"axe on the {kind} page ({scheme}):\n{axe.describe(found)}"
+    assert found == [], f"axe on the {lang} {kind} page ({scheme}):\n{axe.describe(found)}"
+    if kind != "404":
+        assert page.evaluate("document.documentElement.lang") == lang
     assert watched.errors == [] and watched.outside == []
 
 
@@ -287,4 +293,50 @@ def test_404_page_works_offline_at_any_depth(server, watched):
     home = page.locator(".md-header__button.md-logo").get_attribute("href")
     page.goto(urljoin(page.url, home), wait_until="networkidle")
     assert page.url == server + "/"
+    assert watched.errors == [] and watched.outside == []
+
+
+# The zh edition: Chinese search works offline (jieba segments the index, the glossary is its user dictionary),
+# every page links to its twin, and KaTeX renders on zh pages.
+ZH_SEARCHES = {
+    "梯度消失": ["zh/guides/vanishing-gradients/"],
+    "自门控": [f"zh/activations/{name}/" for name in actref.catalog.families()["gated"]],
+}
+
+
+@pytest.mark.parametrize("query", ZH_SEARCHES)
+def test_chinese_search_finds_the_page(server, watched, query):
+    page = watched.page
+    page.goto(f"{server}/zh/", wait_until="networkidle")
+    box = page.locator("input[data-md-component='search-query']")
+    box.click()
+    box.type(query, delay=30)
+    wanted = ", ".join(f".md-search-result__list a[href*='{href}']" for href in ZH_SEARCHES[query])
+    results = page.locator(wanted)
+    results.first.wait_for(state="attached", timeout=20000)
+    assert results.count() >= 1
+    assert watched.errors == [] and watched.outside == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/activations/", "/activations/relu/", "/guides/dying-relu/", "/comparisons/claims/"]
+)
+def test_language_switcher_links_each_page_to_its_twin(server, watched, path):
+    page = watched.page
+    for here, there in (("", "/zh"), ("/zh", "")):
+        page.goto(server + here + path, wait_until="networkidle")
+        hrefs = page.eval_on_selector_all(
+            "[data-md-component='header'] a[hreflang]", "links => links.map(a => [a.hreflang, a.href])"
+        )
+        targets = {lang: href for lang, href in hrefs}
+        assert set(targets) == {"en", "zh"}, hrefs
+        assert targets["zh" if there else "en"] == server + there + path, targets
+    assert watched.errors == [] and watched.outside == []
+
+
+def test_katex_renders_on_a_zh_activation_page(server, watched):
+    page = watched.page
+    page.goto(f"{server}/zh/activations/gelu/", wait_until="networkidle")
+    page.wait_for_function("document.querySelectorAll('.arithmatex .katex').length > 0", timeout=15000)
+    assert page.locator(".arithmatex .katex-error").count() == 0
     assert watched.errors == [] and watched.outside == []
