@@ -14,7 +14,7 @@ from actref import __main__ as actref_main
 from actref import fast
 from actref.cost import bench as cost
 from actref.cost import cli as cost_cli
-from actref.site import cost_figures, cost_pages
+from actref.site import cost_figures, cost_pages, i18n
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -199,6 +199,10 @@ class FakeContext:
     def __init__(self, root, page_src="activations/relu.md", mode="cached"):
         self.root, self.page_src, self.experiments_mode = root, page_src, mode
         self.assets = []
+        self.lang = "en"
+
+    def _(self, message, **fields):
+        return i18n.translate(self.lang, message, **fields)
 
     def asset(self, name, inputs, make, **dependencies):
         path = self.root / name

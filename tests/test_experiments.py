@@ -17,6 +17,7 @@ from actref.experiments import configs, results, stats
 from actref.experiments.cnn import StackedCNN
 from actref.experiments.configs import Member
 from actref.experiments.stacked import StackedMLP, StackedTrainer, per_model_loss
+from actref.site import i18n
 
 torch.set_num_threads(1)  # tiny tensors: threads only add contention on a shared machine
 
@@ -241,6 +242,10 @@ class FakeContext:
         self.experiments_mode = mode
         self.page_src = "comparisons/fashion_mnist.md"
         self.assets: list[str] = []
+        self.lang = "en"
+
+    def _(self, message, **fields):
+        return i18n.translate(self.lang, message, **fields)
 
     def asset(self, name, inputs, make, **dependencies):
         path = self.tmp_path / "generated" / name

@@ -3,6 +3,11 @@
 The verdicts are pure functions of the results (actref.experiments.verdicts); this module adds what a reader
 sees: the claim in words, its citations, the link to the experiment's page, and the table. Adding a claim is
 one verdict function there and one `Claim` entry in CLAIMS here.
+
+Every text here is English and is the message id of its translation (locale/zh/claims_page.po): a claim's
+text, source and criterion; the verdict's evidence comes as a message template with its fields
+(actref.site.translated.evidence). On the Chinese page a claim is quoted as Chinese readers know it, where
+Chinese sources state it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import TYPE_CHECKING
 from actref import catalog
 from actref.experiments import verdicts
 from actref.experiments.verdicts import Verdict
-from actref.site import cost_pages
+from actref.site import cost_pages, translated
 from actref.site.experiment_pages import PAGES, activation_link, obtain
 from actref.site.links import relative
 
@@ -226,9 +231,10 @@ class Row:
 
     claim: Claim
     verdict: str
-    evidence: str
+    evidence: str  # an Evidence (a message and its fields) or an English message
     page: str | None  # the page of the experiment that tested it (site path), None when untestable
     flag: str = ""  # "smoke" or "stale" when the numbers behind the verdict are not the full, current ones
+    where: str = ""  # which machine made the numbers (device_of), "" when none or several did
 
 
 def _cost_row(ctx: Context, claim: Claim) -> Row:
@@ -238,7 +244,7 @@ def _cost_row(ctx: Context, claim: Claim) -> Row:
     if not parts:
         return Row(claim, "not yet measured", "no cost results committed", cost_pages.COST_PAGE)
     verdict = parts[0][0]  # the GPU decides when it was measured; the CPU is reported beside it
-    return Row(claim, verdict, " — ".join(e for _, e in parts), cost_pages.COST_PAGE)
+    return Row(claim, verdict, verdicts.Joined([e for _, e in parts], " — "), cost_pages.COST_PAGE)
 
 
 def evaluated(ctx: Context) -> list[Row]:
@@ -258,50 +264,72 @@ def evaluated(ctx: Context) -> list[Row]:
             out.append(Row(claim, "not yet measured", "no results committed", page))
         else:
             verdict, evidence = claim.evaluate(shown.result)
-            where = device_of(shown.result)
-            out.append(Row(claim, verdict, f"{evidence} ({where})", page, flag))
+            out.append(Row(claim, verdict, evidence, page, flag, device_of(ctx, shown.result)))
     return out
 
 
-def device_of(result: dict) -> str:
+def device_of(ctx: Context, result: dict) -> str:
     """ "measured on CPU (AMD EPYC, 2 cores)": which machine made the numbers behind a verdict."""
     p = result.get("provenance", {})
-    name = p.get("device_name", "an unknown device")
-    return f"measured on the GPU {name}" if p.get("device_type") == "cuda" else f"measured on {name}"
+    name = p["device_name"] if "device_name" in p else ctx._("an unknown device")
+    if p.get("device_type") == "cuda":
+        return ctx._("measured on the GPU {device}", device=name)
+    return ctx._("measured on {device}", device=name)
+
+
+def evidence_text(ctx: Context, row: Row) -> str:
+    """A row's evidence in the page's language, with the machine that made its numbers."""
+    text = translated.evidence(ctx, row.evidence) if isinstance(row.evidence, verdicts.Evidence) else None
+    if text is None:
+        text = ctx._(row.evidence)  # an English message: "no results committed", an untestable claim's reason
+    return ctx._("{evidence} ({where})", evidence=text, where=row.where) if row.where else text
 
 
 def table(ctx: Context) -> str:
     """Directive for docs/comparisons/claims.md: the table of claims, verdicts and evidence."""
     rows = evaluated(ctx)
-    lines = ["| Claim | Source | Tested by | Verdict | Evidence |", "|---|---|---|---|---|"]
+    lines = [
+        "| " + " | ".join(ctx._(h) for h in ("Claim", "Source", "Tested by", "Verdict", "Evidence")) + " |",
+        "|---|---|---|---|---|",
+    ]
     for row in rows:
-        badge = BADGES.get(row.verdict, row.verdict)
+        badge = ctx._(BADGES.get(row.verdict, row.verdict))
         if row.flag == "smoke":
-            badge += " (smoke numbers: meaningless)"
+            badge = ctx._("{verdict} (smoke numbers: meaningless)", verdict=badge)
         elif row.flag == "stale":
-            badge += " (stale)"
+            badge = ctx._("{verdict} (stale)", verdict=badge)
+        evidence = evidence_text(ctx, row)
         if row.page is None:
             tested = "—"
-            evidence = row.evidence
         else:
             name = row.claim.experiment
-            tested = f"[{name}]({relative(ctx.page_src, row.page)}): {row.claim.criterion}"
-            evidence = row.evidence
-        lines.append(f"| {row.claim.text} | {row.claim.source} | {tested} | {badge} | {evidence} |")
+            tested = ctx._(
+                "[{experiment}]({url}): {criterion}",
+                experiment=name,
+                url=relative(ctx.page_src, row.page),
+                criterion=ctx._(row.claim.criterion),
+            )
+        claim, source = ctx._(row.claim.text), ctx._(row.claim.source)
+        lines.append(f"| {claim} | {source} | {tested} | {badge} | {evidence} |")
     out = []
     if any(row.flag == "smoke" for row in rows):
         out.append(
-            '!!! warning "Smoke run on the CPU"\n    ACTREF_EXPERIMENTS=smoke: the verdicts below are computed '
-            "from a tiny CPU run (1 seed, 1 epoch, a data subset). They prove the code path, not the claims.\n"
+            '!!! warning "'
+            + ctx._("Smoke run on the CPU")
+            + '"\n    '
+            + ctx._(
+                "ACTREF_EXPERIMENTS=smoke: the verdicts below are computed from a tiny CPU run (1 seed, 1 epoch, a "
+                "data subset). They prove the code path, not the claims."
+            )
+            + "\n"
         )
     out.append("\n".join(lines) + "\n")
+    links = [
+        activation_link(ctx, n)
+        for n in ("relu", "sigmoid", "tanh", "silu", "gelu", "mish", "selu")
+        if n in catalog.names()
+    ]
     out.append(
-        "Activations: "
-        + ", ".join(
-            activation_link(ctx, n)
-            for n in ("relu", "sigmoid", "tanh", "silu", "gelu", "mish", "selu")
-            if n in catalog.names()
-        )
-        + ".\n"
+        ctx._("Activations: {links}.", links=translated.evidence(ctx, verdicts.Joined(links, ", "))) + "\n"
     )
     return "\n".join(out)
