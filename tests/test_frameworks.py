@@ -57,6 +57,13 @@ def test_every_call_is_in_the_file():
     assert want == set(have)
 
 
+def test_signatures_are_the_same_on_every_run():
+    """A default that is an object must not carry its memory address into the file (flax's `parent=`)."""
+    row = rows_by_call(RESULT)[("prelu", "flax.linen.PReLU()")]
+    assert "_Sentinel object>" in row["signature"]
+    assert measure.MEMORY_ADDRESS.search(json.dumps(RESULT)) is None
+
+
 # A sample of pairs, recomputed: one call of each library, and the issue's traps.
 SAMPLE = [
     ("relu", "F.relu(x)"),
