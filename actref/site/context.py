@@ -86,22 +86,35 @@ class SiteBuild:
         mode: str | None = None,
         workers: int = 0,
         lang: str = i18n.DEFAULT_LANGUAGE,
+        previous: SiteBuild | None = None,
     ):
+        """`previous`: the build of another language that just ran in this process (mkdocs-static-i18n builds
+        the default language, then the others), whose fingerprints, provenance and generated files this one
+        reuses: a generated file with the same cache key in both is one file in the site, linked from both."""
         self.config = config
         self.lang = i18n.check_language(lang)  # the language of the pages this build renders (en, zh)
         self.docs_dir = Path(config.docs_dir) if config is not None else REPO_ROOT / "docs"
         self.files: Any = None
         self.cache_dir = Path(cache_dir or cache_root_dir(REPO_ROOT) / "actref")
         self.draw = draw
-        self.versions = library_versions()
-        self.provenance = Provenance.current()
-        self.experiments_mode = mode or experiments_mode()
+        self.versions = previous.versions if previous is not None else library_versions()
+        self.provenance = previous.provenance if previous is not None else Provenance.current()
+        self.experiments_mode = mode or (
+            previous.experiments_mode if previous is not None else experiments_mode()
+        )
         self.drawn: list[str] = []  # assets drawn in this build (a warm build draws none)
         self.reused: list[str] = []
         self.keys: dict[str, str] = {}  # generated file (or "data:NAME") → its cache key, in this build
+        # The default language's generated files (name → key), from the build before this one: a file of this
+        # build with the same name and key is that file; one whose key differs (it shows words) is its own file,
+        # under LANG/generated/, so it does not overwrite the other language's.
+        self.shared_keys: dict[str, str] = (
+            dict(previous.keys) if previous is not None and previous.lang == i18n.DEFAULT_LANGUAGE else {}
+        )
         self.workers = workers
-        self._code: dict[tuple[str, ...], dict[str, str]] = {}  # fingerprints, computed once per build
-        self._specs: dict[int, tuple[Activation, str]] = {}
+        # Fingerprints, computed once per run (a language's build after the default one starts from its memo).
+        self._code: dict[tuple[str, ...], dict[str, str]] = previous._code if previous is not None else {}
+        self._specs: dict[int, tuple[Activation, str]] = previous._specs if previous is not None else {}
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._pending: list[tuple[str, Path, Path, concurrent.futures.Future]] = []
 
@@ -165,6 +178,14 @@ class SiteBuild:
     def context(self, page_src: str) -> Context:
         return Context(self, page_src)
 
+    def asset_uri(self, name: str, key: str) -> str:
+        """Where generated file `name` (cache key `key`) goes in the site: generated/NAME, shared by the
+        languages when the default language's build had the same file; LANG/generated/NAME when this
+        language's differs (a figure with words, drawn in each language)."""
+        if self.lang == i18n.DEFAULT_LANGUAGE or self.shared_keys.get(name, key) == key:
+            return f"generated/{name}"
+        return f"{self.lang}/generated/{name}"
+
     def register(self, uri: str, path: Path) -> None:
         """Add a generated file to the MkDocs build so it is copied into the site and links to it validate."""
         if self.files is None or self.config is None:
@@ -218,8 +239,8 @@ class Context:
             raise ValueError(
                 f"Asset name {name!r} must be a relative path without '..' (e.g. figures/relu.svg)."
             )
-        uri = f"generated/{name}"
         key = self.build.key(name, inputs, code, specs)
+        uri = self.build.asset_uri(name, key)
         path = self.build.cache_dir / f"{key}{''.join(Path(name).suffixes)}"
         if self.build.draw:
             if path.exists() or self.build.is_pending(path):
@@ -268,24 +289,36 @@ class Context:
         not (a cache hit may have been drawn at an older commit with the same source), so one is named only
         for a file drawn in this build from a clean tree.
         """
+        wanted = self.build.asset_uri(name, self.build.keys.get(name, ""))
         for uri, path in self._registered():
-            if uri != f"generated/{name}":
+            if uri != wanted:
                 continue
             key = path.name.split(".", 1)[0]
             sidecar = path.with_name(key + ".json")
             meta = Provenance(**json.loads(sidecar.read_text())) if sidecar.exists() else None
             if meta is None and name in self.build.drawn:  # still being drawn in the pool
                 meta = self.build.provenance
-            text = f"cached under content hash <code>{key[:12]}</code>"
-            if meta is not None:
-                text += f", drawn {meta.date}"
-                if name in self.build.drawn and not meta.dirty:
-                    text += f" at git {meta.commit}"
-            return text
-        return f"drawn by actref {self.build.provenance.version}, {self.build.provenance.date}"
+            if meta is None:
+                return self._("cached under content hash <code>{key}</code>", key=key[:12])
+            if name in self.build.drawn and not meta.dirty:
+                return self._(
+                    "cached under content hash <code>{key}</code>, drawn {date} at git {commit}",
+                    key=key[:12],
+                    date=meta.date,
+                    commit=meta.commit,
+                )
+            return self._(
+                "cached under content hash <code>{key}</code>, drawn {date}", key=key[:12], date=meta.date
+            )
+        return self._(
+            "drawn by actref {version}, {date}",
+            version=self.build.provenance.version,
+            date=self.build.provenance.date,
+        )
 
     def _registered(self):
         files = self.build.files
         if files is None:
             return []
-        return [(f.src_uri, Path(f.abs_src_path)) for f in files if f.src_uri.startswith("generated/")]
+        generated = ("generated/", f"{self.lang}/generated/")
+        return [(f.src_uri, Path(f.abs_src_path)) for f in files if f.src_uri.startswith(generated)]

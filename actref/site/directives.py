@@ -73,8 +73,9 @@ def _inline(ctx: Context, m: re.Match) -> str:
 
 
 def activation_name(src_uri: str) -> str | None:
-    """The activation a docs page belongs to ('activations/relu.md' → 'relu'), or None."""
-    m = re.fullmatch(r"activations/([a-z0-9_]+)\.md", src_uri)
+    """The activation a docs page belongs to, in any language ('activations/relu.md' and its Chinese twin
+    'activations/relu.zh.md' → 'relu'), or None."""
+    m = re.fullmatch(r"activations/([a-z0-9_]+)(?:\.[a-z]{2})?\.md", src_uri)
     return m.group(1) if m and m.group(1) != "index" else None
 
 
