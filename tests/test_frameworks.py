@@ -224,12 +224,13 @@ def test_run_writes_the_file_atomically_with_provenance(loaded, tmp_path):
 def test_the_site_section_imports_none_of_the_libraries():
     code = (
         "import sys, types\n"
-        "from actref.site import framework_pages\n"
-        "ctx = types.SimpleNamespace(page_src='activations/gelu.md')\n"
+        "from actref.site import framework_pages, i18n\n"
+        "en = lambda message, **fields: i18n.translate('en', message, **fields)\n"
+        "ctx = types.SimpleNamespace(page_src='activations/gelu.md', _=en)\n"
         "text = framework_pages.activation_markdown(ctx, 'gelu')\n"
         "assert '`jax.nn.gelu(x)` is not `torch.nn.functional.gelu(x)`' in text or '`jax.nn.gelu(x)` is not `F.gelu(x)`' in text, text\n"
         "assert 'pass `approximate=False`' in text, text\n"
-        "page = types.SimpleNamespace(page_src='frameworks/index.md')\n"
+        "page = types.SimpleNamespace(page_src='frameworks/index.md', _=en)\n"
         "assert framework_pages.matrix(page) and framework_pages.traps(page)\n"
         "bad = sorted(m for m in ('jax', 'flax', 'keras', 'tensorflow', 'tf_keras', 'mlx', 'timm', 'transformers',"
         " 'entmax') if m in sys.modules)\n"

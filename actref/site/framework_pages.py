@@ -3,6 +3,9 @@
 
 Everything comes from the committed results/frameworks.json through actref.frameworks.results, which imports
 none of the measured libraries: a build never imports JAX, TensorFlow or MLX.
+
+Every word is English in the code and the message id of its translation (locale/zh/framework_pages.po); the
+results file's English (its notes, criteria and grid, the staleness reasons) is translated by its text there too.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from actref import catalog
+from actref.experiments.verdicts import Joined
 from actref.frameworks import names as libraries
 from actref.frameworks import results as fw_results
+from actref.site import translated
 from actref.site.links import relative
 
 if TYPE_CHECKING:
@@ -25,12 +30,13 @@ PAGE = "frameworks/index.md"
 # A derivative that differs by less than this (autodiff rounding of another formula: ~1e-14) is shown in the
 # tables' f′ column, not listed as a trap.
 TRAP_DERIVATIVE = 1e-9
-VERDICT_SHORT = {
+VERDICT_SHORT = {  # English messages
     "same": "same",
     "different default": "different default",
     "approximation": "approximation",
     "different definition": "different definition",
     "error": "error",
+    "different": "different",  # an f′ verdict
 }
 
 
@@ -57,8 +63,10 @@ def _num(v: float | None) -> str:
     return f"{v:.2g}".replace("-", "−")
 
 
-def _x(v: float | None) -> str:
-    return "" if v is None else f" at x = {_num(v) if abs(v) >= 1e4 or abs(v) < 1e-3 else f'{v:.4g}'}"
+def _x(ctx: Context, v: float | None) -> str:
+    if v is None:
+        return ""
+    return ctx._(" at x = {x}", x=_num(v) if abs(v) >= 1e4 or abs(v) < 1e-3 else f"{v:.4g}")
 
 
 def _cell(text: str) -> str:
@@ -88,78 +96,159 @@ def narrowed(row: dict) -> bool:
     return row.get("dtype", "float64") != "float64"
 
 
-def verdict_text(row: dict) -> str:
+def _list(ctx: Context, items: list[str]) -> str:
+    """Items joined by a comma, in the page's language."""
+    return translated.evidence(ctx, Joined(items, ", "))
+
+
+def _sentences(ctx: Context, *sentences: str) -> str:
+    """The non-empty sentences one after the other (a space between them in English, none in Chinese)."""
+    return translated.evidence(ctx, Joined([s for s in sentences if s], " "))
+
+
+def verdict_word(ctx: Context, verdict: str) -> str:
+    """ "same", "approximation", ...: a verdict (or an f′ verdict) in the page's language."""
+    return ctx._(VERDICT_SHORT[verdict]) if verdict in VERDICT_SHORT else verdict
+
+
+def verdict_text(ctx: Context, row: dict) -> str:
     v = row["verdict"]
-    dtype = f", in {row['dtype']}" if narrowed(row) else ""
+    dtype = ctx._(", in {dtype}", dtype=row["dtype"]) if narrowed(row) else ""
     if v == "different default":
-        return f"different default ({', '.join(row['different_defaults'])}){dtype}"
+        return (
+            ctx._("different default ({parameters})", parameters=_list(ctx, row["different_defaults"]))
+            + dtype
+        )
     if v == "approximation":
-        return f"approximation (max error {_num(row['forward']['max_err'])}){dtype}"
-    return VERDICT_SHORT.get(v, v) + dtype
+        return ctx._("approximation (max error {error})", error=_num(row["forward"]["max_err"])) + dtype
+    return verdict_word(ctx, v) + dtype
 
 
-def trap_sentence(name: str, entry: dict, row: dict, versus: str | None = None) -> str:
+def trap_sentence(ctx: Context, name: str, entry: dict, row: dict, versus: str | None = None) -> str:
     """A trap, stated plainly."""
     ref = torch_call(name, entry)
     call = _code(row["call"])
     if versus and versus != name:
         other = catalog.get(versus)
         f = row["versus"]["forward"]
-        return (
-            f"{call} is {catalog.get(name).title}, not {other.title}: it differs from "
-            f"{_code(catalog.get(versus).builtin_code or versus)} by up to {_num(f['max_abs'])}{_x(f['at'])}."
+        return ctx._(
+            "{call} is {activation}, not {other}: it differs from {other_call} by up to {diff}{at}.",
+            call=call,
+            activation=catalog.get(name).title,
+            other=other.title,
+            other_call=_code(catalog.get(versus).builtin_code or versus),
+            diff=_num(f["max_abs"]),
+            at=_x(ctx, f["at"]),
         )
     f = row["forward"]
     v = row["verdict"]
     if v == "same" and narrowed(row) and not row["dtype"].startswith("float"):
-        return f"{call} returns {row['dtype']} for float64 input; its values are {_code(ref)}'s" + (
-            f", except {conventions_text(row)}." if row["conventions"]["differ"] else "."
+        if row["conventions"]["differ"]:
+            return ctx._(
+                "{call} returns {dtype} for float64 input; its values are {reference}'s, except {conventions}.",
+                call=call,
+                dtype=row["dtype"],
+                reference=_code(ref),
+                conventions=conventions_text(ctx, row),
+            )
+        return ctx._(
+            "{call} returns {dtype} for float64 input; its values are {reference}'s.",
+            call=call,
+            dtype=row["dtype"],
+            reference=_code(ref),
         )
     if v == "same" and narrowed(row):
-        return (
-            f"{call} returns {row['dtype']} for float64 input: the same function to {row['dtype']} precision "
-            f"(max error {_num(f['max_err'])}{_x(f['at'])})."
+        return ctx._(
+            "{call} returns {dtype} for float64 input: the same function to {dtype} precision (max error "
+            "{error}{at}).",
+            call=call,
+            dtype=row["dtype"],
+            error=_num(f["max_err"]),
+            at=_x(ctx, f["at"]),
         )
     if v == "different default":
         fix = ", ".join(f"{k}={row['setting']['kwargs'][k]}" for k in row["different_defaults"])
         have = ", ".join(f"{k}={row['defaults'].get(k, '?')}" for k in row["different_defaults"])
-        return (
-            f"{call} is not {_code(ref)}: its default is {_code(have)}; pass {_code(fix)}. At the defaults they "
-            f"differ by up to {_num(f['max_abs'])}{_x(f['at'])}."
+        return ctx._(
+            "{call} is not {reference}: its default is {have}; pass {fix}. At the defaults they differ by up to "
+            "{diff}{at}.",
+            call=call,
+            reference=_code(ref),
+            have=_code(have),
+            fix=_code(fix),
+            diff=_num(f["max_abs"]),
+            at=_x(ctx, f["at"]),
         )
     if v == "approximation":
-        return f"{call} approximates {_code(ref)}: max error {_num(f['max_err'])}{_x(f['at'])}."
+        return ctx._(
+            "{call} approximates {reference}: max error {error}{at}.",
+            call=call,
+            reference=_code(ref),
+            error=_num(f["max_err"]),
+            at=_x(ctx, f["at"]),
+        )
     if v == "different definition":
-        return f"{call} is a different function from {_code(ref)}: they differ by up to {_num(f['max_abs'])}{_x(f['at'])}."
+        return ctx._(
+            "{call} is a different function from {reference}: they differ by up to {diff}{at}.",
+            call=call,
+            reference=_code(ref),
+            diff=_num(f["max_abs"]),
+            at=_x(ctx, f["at"]),
+        )
     d = row.get("derivative") or {}
-    return (
-        f"{call} has actref's values, but its autodiff derivative differs from actref's f′ by up to "
-        f"{_num(d.get('max_err'))}{_x(d.get('at'))}."
+    return ctx._(
+        "{call} has actref's values, but its autodiff derivative differs from actref's f′ by up to {error}{at}.",
+        call=call,
+        error=_num(d.get("max_err")),
+        at=_x(ctx, d.get("at")),
     )
 
 
-def conventions_text(row: dict) -> str:
+# The special points' names in the results file ("f(+inf)", "f'(0)", "row with nan"): only "row with" is words.
+CONVENTION_KEYS = ("row with {value}",)
+
+
+def _convention_key(ctx: Context, key: str) -> str:
+    found = translated.untemplate(key, CONVENTION_KEYS)
+    return ctx._(found[0], **found[1]) if found else key
+
+
+def conventions_text(ctx: Context, row: dict) -> str:
     conv = row.get("conventions") or {}
     parts = []
     for key in conv.get("differ", []):
         lib, ref = conv["values"][key]
+        point = _convention_key(ctx, key)
         if isinstance(lib, list) or isinstance(ref, list):
-            parts.append(f"{key} differs")
+            parts.append(ctx._("{point} differs", point=point))
         else:
-            parts.append(f"{key} = {_num(lib) if not isinstance(lib, str) else lib} (actref {_num(ref)})")
-    return "; ".join(parts) or "as actref"
+            parts.append(
+                ctx._(
+                    "{point} = {value} (actref {reference})",
+                    point=point,
+                    value=_num(lib) if not isinstance(lib, str) else lib,
+                    reference=_num(ref),
+                )
+            )
+    return translated.evidence(ctx, Joined(parts)) or ctx._("as actref")
 
 
-def provenance_line(result: dict) -> str:
+def provenance_line(ctx: Context, result: dict) -> str:
     p = result["provenance"]
-    versions = ", ".join(
-        f"{dist} {p['versions'].get(dist, '?')}"
-        for key in p.get("libraries", libraries.LIBRARIES)
-        for dist in libraries.LIBRARIES[key].distributions[:1]
+    versions = _list(
+        ctx,
+        [
+            f"{dist} {p['versions'].get(dist, '?')}"
+            for key in p.get("libraries", libraries.LIBRARIES)
+            for dist in libraries.LIBRARIES[key].distributions[:1]
+        ],
     )
-    return (
-        f"Measured on {p['device']}, {p['created'][:10]}, in float64 ({versions}; Keras 3 on the "
-        f"{p['keras_backend']} backend)."
+    return ctx._(
+        "Measured on {device}, {date}, in float64 ({versions}; Keras 3 on the {backend} backend).",
+        device=p["device"],
+        date=p["created"][:10],
+        versions=versions,
+        backend=p["keras_backend"],
     )
 
 
@@ -169,12 +258,34 @@ def _stale_reasons(path: str, mtime: float) -> tuple[str, ...]:
     return tuple(fw_results.stale_reasons(result)) if result is not None else ()
 
 
-def stale_line(result: dict) -> str:
+# actref.frameworks.results.stale_reasons' sentences
+STALE_REASONS = (
+    "{dist}: made with {made}, installed {installed}",
+    "not measured: {activations}",
+    "changed since measured: {activations}",
+)
+
+
+def _stale_reason(ctx: Context, reason: str) -> str:
+    found = translated.untemplate(reason, STALE_REASONS)
+    if found is None:
+        return ctx._(reason)
+    template, fields = found
+    for key in ("made", "installed"):
+        if fields.get(key) == "none":
+            fields[key] = ctx._("none")
+    return ctx._(template, **fields)
+
+
+def stale_line(ctx: Context, result: dict) -> str:
     path = fw_results.RESULTS_PATH
     reasons = _stale_reasons(str(path), path.stat().st_mtime)
     if not reasons:
         return ""
-    return f"**These results are stale** ({'; '.join(reasons)[:400]}): run `python -m actref frameworks run`."
+    text = translated.evidence(ctx, Joined([_stale_reason(ctx, r) for r in reasons]))
+    return ctx._(
+        "**These results are stale** ({reasons}): run `python -m actref frameworks run`.", reasons=text[:400]
+    )
 
 
 def derivative_trap(row: dict) -> bool:
@@ -185,59 +296,72 @@ def derivative_trap(row: dict) -> bool:
 
 
 def is_trap(row: dict) -> bool:
-    return (
-        row["verdict"] != "same"
-        or derivative_trap(row)
-        or bool(row.get("versus"))
-        or narrowed(row)
-    )
+    return row["verdict"] != "same" or derivative_trap(row) or bool(row.get("versus")) or narrowed(row)
 
 
 # ---------------------------------------------------------------------------------------------- activation pages
 def activation_markdown(ctx: Context, name: str) -> str:
     """The "In other libraries" section of an activation page."""
-    lines = ["## In other libraries", ""]
+    lines = [f"## {ctx._('In other libraries')}", ""]
     page = relative(ctx.page_src, PAGE)
     result = load()
     if result is None or name not in result.get("activations", {}):
-        lines += [f"Not measured yet: see [Porting between frameworks]({page}).", ""]
+        lines += [ctx._("Not measured yet: see [Porting between frameworks]({link}).", link=page), ""]
         return "\n".join(lines)
     entry = result["activations"][name]
     rows = [r for r in entry["rows"] if r["verdict"] != "error"]
     errors = [r for r in entry["rows"] if r["verdict"] == "error"]
-    not_shipped = ", ".join(library_title(k) for k in entry.get("not_shipped", []))
+    not_shipped = _list(ctx, [library_title(k) for k in entry.get("not_shipped", [])])
     if not rows:
         lines += [
-            f"None of the libraries [we measure]({page}) ships {catalog.get(name).title} ({not_shipped}).",
+            ctx._(
+                "None of the libraries [we measure]({link}) ships {activation} ({libraries}).",
+                link=page,
+                activation=catalog.get(name).title,
+                libraries=not_shipped,
+            ),
             "",
         ]
         return "\n".join(lines)
     lines += [
-        f"Each library's call, measured against actref's float64 value over this page's range, its tails, "
-        f"±1e4, ±inf and nan, with the library's own autodiff for f′. Verdicts as defined in "
-        f"[Porting between frameworks]({page}). {provenance_line(result)}",
+        _sentences(
+            ctx,
+            ctx._(
+                "Each library's call, measured against actref's float64 value over this page's range, its tails, "
+                "±1e4, ±inf and nan, with the library's own autodiff for f′. Verdicts as defined in [Porting "
+                "between frameworks]({link}).",
+                link=page,
+            ),
+            provenance_line(ctx, result),
+        ),
         "",
     ]
-    if stale := stale_line(result):
+    if stale := stale_line(ctx, result):
         lines += [stale, ""]
     traps = [r for r in rows if is_trap(r)]
     for row in traps:
         sentences = []
-        if (
-            row["verdict"] != "same"
-            or narrowed(row)
-            or (derivative_trap(row) and not row.get("versus"))
-        ):
-            sentences.append(trap_sentence(name, entry, row))
+        if row["verdict"] != "same" or narrowed(row) or (derivative_trap(row) and not row.get("versus")):
+            sentences.append(trap_sentence(ctx, name, entry, row))
         if row.get("versus"):
-            sentences.append(trap_sentence(name, entry, row, row["versus"]["activation"]))
+            sentences.append(trap_sentence(ctx, name, entry, row, row["versus"]["activation"]))
         if row.get("note"):
-            sentences.append(row["note"])
-        lines.append("- " + " ".join(sentences))
+            sentences.append(ctx._(row["note"]))
+        lines.append("- " + _sentences(ctx, *sentences))
     if traps:
         lines.append("")
+    headers = (
+        "library",
+        "call",
+        "defaults",
+        "verdict",
+        "max abs diff",
+        "max rel diff",
+        "f′ (autodiff)",
+        "special values",
+    )
     lines += [
-        "| library | call | defaults | verdict | max abs diff | max rel diff | f′ (autodiff) | special values |",
+        "| " + " | ".join(ctx._(h) for h in headers) + " |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in rows:
@@ -245,27 +369,29 @@ def activation_markdown(ctx: Context, name: str) -> str:
         defaults = ", ".join(f"{k}={v}" for k, v in row["defaults"].items()) or "—"
         alias = "↳ " if row.get("alias_of") else ""
         d = row.get("derivative") or {}
-        dv = row["derivative_verdict"] + (
+        dv = verdict_word(ctx, row["derivative_verdict"]) + (
             "" if row["derivative_verdict"] == "same" else f" ({_num(d.get('max_err'))})"
         )
         lines.append(
             f"| {library_title(row['library'])} | {alias}{_code(_cell(row['call']))} | {_cell(defaults)} | "
-            f"{verdict_text(row)} | {_num(f['max_abs'])} | {_num(f['max_rel'])} | {dv} | "
-            f"{_cell(conventions_text(row))} |"
+            f"{verdict_text(ctx, row)} | {_num(f['max_abs'])} | {_num(f['max_rel'])} | {dv} | "
+            f"{_cell(conventions_text(ctx, row))} |"
         )
     lines.append("")
     extra = []
     if not_shipped:
-        extra.append(f"Not shipped by {not_shipped}.")
+        extra.append(ctx._("Not shipped by {libraries}.", libraries=not_shipped))
     if errors:
-        extra.append(
-            "Could not be measured: " + "; ".join(f"{_code(r['call'])} ({r['error']})" for r in errors) + "."
-        )
+        failures = Joined([f"{_code(r['call'])} ({r['error']})" for r in errors])  # the library's own words
+        extra.append(ctx._("Could not be measured: {failures}.", failures=translated.evidence(ctx, failures)))
     extra.append(
-        "↳ marks an alias: another name for the library's first call. The max rel diff includes the tails, where a "
-        "library that underflows to 0 has relative error 1 (F.gelu(−20) = 0; its true value is −5.5e-88)."
+        ctx._(
+            "↳ marks an alias: another name for the library's first call. The max rel diff includes the tails, "
+            "where a library that underflows to 0 has relative error 1 (F.gelu(−20) = 0; its true value is "
+            "−5.5e-88)."
+        )
     )
-    lines += [" ".join(extra), ""]
+    lines += [_sentences(ctx, *extra), ""]
     return "\n".join(lines)
 
 
@@ -274,16 +400,30 @@ def summary(ctx: Context) -> str:
     """Directive: the counts of pairs per verdict and the provenance."""
     result = load()
     if result is None:
-        return "No results are committed yet: run `python -m actref frameworks run`.\n"
+        return ctx._("No results are committed yet: run `python -m actref frameworks run`.") + "\n"
     counts = fw_results.verdict_counts(result)
     pairs = sum(v for k, v in counts.items() if k != "not shipped")
-    parts = ", ".join(f"**{v}** {k}" for k, v in counts.items() if k != "not shipped")
-    text = (
-        f"{pairs} (activation, library) pairs measured over {len(result['activations'])} activations: {parts}; "
-        f"{counts.get('not shipped', 0)} pairs where the library does not ship the activation. "
-        f"{provenance_line(result)}"
+    parts = _list(
+        ctx,
+        [
+            ctx._("**{n}** {verdict}", n=v, verdict=verdict_word(ctx, k))
+            for k, v in counts.items()
+            if k != "not shipped"
+        ],
     )
-    if stale := stale_line(result):
+    text = _sentences(
+        ctx,
+        ctx._(
+            "{pairs} (activation, library) pairs measured over {n} activations: {counts}; {not_shipped} pairs "
+            "where the library does not ship the activation.",
+            pairs=pairs,
+            n=len(result["activations"]),
+            counts=parts,
+            not_shipped=counts.get("not shipped", 0),
+        ),
+        provenance_line(ctx, result),
+    )
+    if stale := stale_line(ctx, result):
         text += f"\n\n{stale}"
     return text + "\n"
 
@@ -293,15 +433,18 @@ def criteria(ctx: Context) -> str:
     result = load()
     if result is None:
         return ""
-    c = result["criteria"]
+    c = result["criteria"]  # English sentences of the results file: translated by their text
     return "\n".join(
         [
-            f"- **same**: {c['same']};",
-            f"- **different default**: {c['different default']} (the parameter is named);",
-            f"- **approximation**: {c['approximation']};",
-            f"- **different definition**: {c['different definition']}.",
+            ctx._("- **same**: {criterion};", criterion=ctx._(c["same"])),
+            ctx._(
+                "- **different default**: {criterion} (the parameter is named);",
+                criterion=ctx._(c["different default"]),
+            ),
+            ctx._("- **approximation**: {criterion};", criterion=ctx._(c["approximation"])),
+            ctx._("- **different definition**: {criterion}.", criterion=ctx._(c["different definition"])),
             "",
-            f"The grid: {c['grid']}.",
+            ctx._("The grid: {grid}.", grid=ctx._(c["grid"])),
             "",
         ]
     )
@@ -314,7 +457,7 @@ def matrix(ctx: Context) -> str:
         return ""
     keys = result["provenance"].get("libraries", list(libraries.LIBRARIES))
     lines = [
-        "| activation | " + " | ".join(library_title(k) for k in keys) + " |",
+        f"| {ctx._('activation')} | " + " | ".join(library_title(k) for k in keys) + " |",
         "| --- | " + " | ".join("---" for _ in keys) + " |",
     ]
     prefix = relative(ctx.page_src, "activations")
@@ -332,7 +475,7 @@ def matrix(ctx: Context) -> str:
                 cells.append("—")
                 continue
             text = (
-                verdict_text(row)
+                verdict_text(ctx, row)
                 if row["verdict"] != "approximation"
                 else f"≈ ({_num(row['forward']['max_err'])})"
             )
@@ -378,11 +521,16 @@ def traps(ctx: Context) -> str:
         entry = result["activations"][name]
         other = row["versus"]["activation"] if versus else None
         title = catalog.get(name).title
-        headline = f"max error {_num(size)}" if size > 0 else "special values differ"
+        headline = (
+            ctx._("max error {error}", error=_num(size)) if size > 0 else ctx._("special values differ")
+        )
+        note = ctx._(row["note"]) if row.get("note") else ""
         lines += [
             f"### {i}. {_code(row['call'])} ({library_title(row['library'])}) — {headline}",
             "",
-            f"[{title}]({prefix}/{name}.md). {trap_sentence(name, entry, row, other)} {row.get('note', '')}".rstrip(),
+            _sentences(
+                ctx, f"[{title}]({prefix}/{name}.md).", trap_sentence(ctx, name, entry, row, other), note
+            ),
             "",
         ]
         if row["call"] + name not in shown_demo:
@@ -390,12 +538,13 @@ def traps(ctx: Context) -> str:
             shown_demo.add(row["call"] + name)
     rest = [t for t in ranked if not t[2].get("demo")]
     if rest:
+        headers = ("max error", "activation", "library", "call", "what differs")
         lines += [
-            "### Every other difference",
+            f"### {ctx._('Every other difference')}",
             "",
-            "Ranked the same way; each activation's page states them too.",
+            ctx._("Ranked the same way; each activation's page states them too."),
             "",
-            "| max error | activation | library | call | what differs |",
+            "| " + " | ".join(ctx._(h) for h in headers) + " |",
             "| --- | --- | --- | --- | --- |",
         ]
         for size, name, row, versus in rest:
@@ -404,7 +553,7 @@ def traps(ctx: Context) -> str:
             lines.append(
                 f"| {_num(size)} | [{_cell(catalog.get(name).title)}]({prefix}/{name}.md) | "
                 f"{library_title(row['library'])} | {_code(_cell(row['call']))} | "
-                f"{_cell(trap_sentence(name, entry, row, other))} |"
+                f"{_cell(trap_sentence(ctx, name, entry, row, other))} |"
             )
         lines.append("")
     return "\n".join(lines)
