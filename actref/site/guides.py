@@ -4,6 +4,9 @@ Each public function takes the site context and returns markdown (see actref.sit
 `<!-- actref:guides.gradient_flow -->` in a guide becomes a figure plus the numbers behind it. The numbers
 are cached under a key of the measuring code and the specs they use; the figures under one of this module's
 drawing code and the numbers they show.
+
+The tables' and captions' words go through `ctx._` (English message ids, Chinese in locale/zh/guides.po); the
+figures are drawn once for both languages, with English labels.
 """
 
 from __future__ import annotations
@@ -65,7 +68,21 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _figure(ctx, name: str, inputs: object, make: Callable[[Path], None], alt: str) -> str:
-    return f"![{alt}]({ctx.asset(f'guides/{name}.svg', inputs, make, code=[THIS])})"
+    """The figure's markdown; `alt` is an English message."""
+    return f"![{ctx._(alt)}]({ctx.asset(f'guides/{name}.svg', inputs, make, code=[THIS])})"
+
+
+def _headers(ctx, *headers: str) -> list[str]:
+    return [ctx._(h) for h in headers]
+
+
+def _init_text(ctx, spec) -> str:
+    """The spec's initialisation in words (`spec.init.describe()` in English; the same messages as the
+    activation pages')."""
+    names = {"kaiming": ctx._("Kaiming (He)"), "xavier": ctx._("Xavier (Glorot)"), "lecun": "LeCun"}
+    if spec.init.gain == 1.0:
+        return ctx._("{scheme} normal", scheme=names[spec.init.scheme])
+    return ctx._("{scheme} normal, gain {gain}", scheme=names[spec.init.scheme], gain=f"{spec.init.gain:.4g}")
 
 
 def _measured(ctx, name: str, inputs: dict, compute: Callable[[], object], activations) -> object:
@@ -111,13 +128,14 @@ def linear_collapse(ctx) -> str:
 
     fig = _figure(ctx, "linear_collapse", {"acts": acts, "acc": acc}, make, "Decision regions on two spirals")
     rows = [[catalog.get(a).title, f"{acc[a]:.1%}"] for a in acts]
-    return fig + "\n\n" + _table(["activation", "test accuracy (two spirals, measured at build time)"], rows)
+    headers = _headers(ctx, "activation", "test accuracy (two spirals, measured at build time)")
+    return fig + "\n\n" + _table(headers, rows)
 
 
 # ---------------------------------------------------------------------------------------------- gradients
 
 
-GRADIENT_CASES = (
+GRADIENT_CASES = (  # (activation, gain scale, label: an English message)
     ("sigmoid", 1.0, "sigmoid, Xavier"),
     ("tanh", 1.0, "tanh, Xavier (gain 5/3)"),
     ("relu", 1.0, "ReLU, Kaiming"),
@@ -147,14 +165,17 @@ def gradient_flow(ctx, depth: str = "30") -> str:
         _finish_single(fig, ax, path)
 
     fig = _figure(ctx, f"gradient_flow_{depth_n}", {"norms": norms}, make, "Gradient norm per layer")
-    rows = [[label, f"{ns[0]:.3g}", f"{ns[-1]:.3g}", f"{ns[0] / ns[-1]:.3g}"] for label, ns in norms.items()]
-    return (
-        fig
-        + "\n\n"
-        + _table(
-            ["network", "‖∂L/∂W₁‖ (first layer)", f"‖∂L/∂W{depth_n}‖ (last layer)", "first / last"], rows
-        )
-    )
+    rows = [
+        [ctx._(label), f"{ns[0]:.3g}", f"{ns[-1]:.3g}", f"{ns[0] / ns[-1]:.3g}"]
+        for label, ns in norms.items()
+    ]
+    headers = [
+        ctx._("network"),
+        ctx._("‖∂L/∂W₁‖ (first layer)"),
+        ctx._("‖∂L/∂W{depth}‖ (last layer)", depth=depth_n),
+        ctx._("first / last"),
+    ]
+    return fig + "\n\n" + _table(headers, rows)
 
 
 # ---------------------------------------------------------------------------------------------- variance
@@ -187,14 +208,16 @@ def activation_variance(ctx, depth: str = "64") -> str:
 
     fig = _figure(ctx, f"activation_variance_{depth_n}", {"m": moments}, make, "Variance through depth")
     rows = [
-        [catalog.get(n).title, catalog.get(n).init.describe(), f"{v[0]:.3g}", f"{v[-1]:.3g}"]
+        [catalog.get(n).title, _init_text(ctx, catalog.get(n)), f"{v[0]:.3g}", f"{v[-1]:.3g}"]
         for n, (_, v) in moments.items()
     ]
-    return (
-        fig
-        + "\n\n"
-        + _table(["activation", "initialisation", "Var at layer 1", f"Var at layer {depth_n}"], rows)
-    )
+    headers = [
+        ctx._("activation"),
+        ctx._("initialisation"),
+        ctx._("Var at layer {n}", n=1),
+        ctx._("Var at layer {n}", n=depth_n),
+    ]
+    return fig + "\n\n" + _table(headers, rows)
 
 
 def selu_fixed_point(ctx) -> str:
@@ -222,11 +245,10 @@ def selu_fixed_point(ctx) -> str:
 
     fig = _figure(ctx, "selu_fixed_point", {"runs": runs}, make, "SELU moments through depth")
     rows = [[f"{m0}, {s0}", f"{m[-1]:+.3f}", f"{v[-1]:.3f}"] for (m0, s0), (m, v) in runs.items()]
-    return (
-        fig
-        + "\n\n"
-        + _table(["input mean, std", "activation mean at layer 32", "activation variance at layer 32"], rows)
+    headers = _headers(
+        ctx, "input mean, std", "activation mean at layer 32", "activation variance at layer 32"
     )
+    return fig + "\n\n" + _table(headers, rows)
 
 
 # ---------------------------------------------------------------------------------------------- dying ReLU
@@ -257,10 +279,12 @@ def dying_relu(ctx) -> str:
         _finish_single(fig, ax, path)
 
     fig = _figure(ctx, "dying_relu", {"runs": runs}, make, "Never-active units against learning rate")
-    headers = ["activation", *[f"lr {lr:g}" for lr in DYING_LRS]]
+    headers = [ctx._("activation"), *[f"lr {lr:g}" for lr in DYING_LRS]]
 
     def cell(r: tuple[float, float]) -> str:
-        return "diverged" if math.isnan(r[0]) else f"{r[0]:.0%} never active, {r[1]:.0%} acc."
+        if math.isnan(r[0]):
+            return ctx._("diverged")
+        return ctx._("{dead} never active, {accuracy} acc.", dead=f"{r[0]:.0%}", accuracy=f"{r[1]:.0%}")
 
     rows = [[catalog.get(a).title, *(cell(r) for r in rs)] for a, rs in runs.items()]
     return fig + "\n\n" + _table(headers, rows)

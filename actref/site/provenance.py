@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +22,20 @@ class Provenance:
     dirty: bool
     date: str
 
-    def describe(self) -> str:
-        changes = " with local changes" if self.dirty else ""
-        return f"actref {self.version}, git {self.commit}{changes}, {self.date}"
+    def describe(self, translate: Callable[..., str] | None = None) -> str:
+        """ "actref 0.1.0, git 0123456789, 2026-12-06"; `translate` (a Context's `_`) puts it in a page's
+        language (its messages are in locale/zh/provenance.po)."""
+        _ = translate or (lambda message, **fields: message.format(**fields) if fields else message)
+        if self.dirty:
+            return _(
+                "actref {version}, git {commit} with local changes, {date}",
+                version=self.version,
+                commit=self.commit,
+                date=self.date,
+            )
+        return _(
+            "actref {version}, git {commit}, {date}", version=self.version, commit=self.commit, date=self.date
+        )
 
     @classmethod
     def current(cls) -> Provenance:
