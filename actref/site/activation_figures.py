@@ -3,6 +3,10 @@
 Style: transparent background, mid-tone colours and grey text, so one file reads well on Material's light
 and dark palettes. Values come from actref's implementation and f′ from autograd of that same code; the
 torch built-in is overlaid dashed. Curves are split at declared kinks, so no line is drawn across a jump.
+
+The figures have no words, only symbols (f(x), f′(x), x, s₁, ...), so one file serves every language: the
+caption (`caption`; the page translates it through the message catalogue, locale/zh/figures.po) says what the
+colours, the dashed lines and the dots are.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ F_WIDTH, D_WIDTH = 2.2, 3.6
 GLU_NAMES = ("glu", "reglu", "geglu", "swiglu", "bilinear")
 # Vector maps drawn like softmax: each output over a slice of 3 inputs.
 SOFTMAX_LIKE = ("softmax", "log_softmax", "softmin", "sparsemax", "entmax15", "solu")
+SOFTMAX_SYMBOLS = {"log_softmax": "log s", "solu": "y"}  # the outputs' symbol, s by default
 
 
 def figure_inputs(spec: Activation) -> dict:
@@ -54,18 +59,30 @@ def figure_inputs(spec: Activation) -> dict:
 
 
 def caption(spec: Activation) -> str:
-    """One-line description of the figure (used as caption and alt text)."""
+    """One-line description of the figure in English (used as caption and alt text; the figure itself has no
+    words, so this says what its line styles and dots are). One of a few fixed sentences, each translated in
+    locale/zh/figures.po."""
     builtin = "; dashed grey: the torch built-in" if spec.builtin is not None else ""
     if spec.name in SOFTMAX_LIKE:
-        symbol = "y" if spec.name == "solu" else "s"
+        symbol = SOFTMAX_SYMBOLS.get(spec.name, "s")
         return f"outputs over a slice of 3 logits (x₁ varies, x₂ = 0, x₃ = 1) and ∂{symbol}₁/∂x₁ by autograd{builtin}"
     if spec.name in GLU_NAMES:
-        return f"heat map of f(a, b) for the two halves a (value) and b (gate){builtin} as contour lines"
+        builtin = "; dashed grey contours: the torch built-in" if spec.builtin is not None else ""
+        return f"heat map of f(a, b) over the value half a and the gate half b, with contour lines{builtin}"
     if spec.name == "maxout":
-        return f"maxout over its pieces (thin: each linear piece of t; thick: their max) and d/dt by autograd{builtin}"
+        ties = "; dots: autograd's value at a tie (1/m to each of m tied pieces)" if maxout_ties(spec) else ""
+        return (
+            "maxout over its pieces (thin grey: each linear piece of t; blue: their max) and its derivative "
+            f"by autograd (orange){builtin}{ties}"
+        )
     if spec.name == "crelu":
-        return f"its two halves, relu(x) and relu(−x), with their derivatives by autograd{builtin}"
-    return f"f (blue) and f′ from autograd (orange) of actref's implementation{builtin}"
+        return (
+            "its two halves, relu(x) (blue) and relu(−x) (green), each with its derivative by autograd as a wide "
+            f"pale band{builtin}"
+        )
+    lo, hi = spec.plot_range
+    kinks = "; dots: autograd's value at a kink" if any(lo < k < hi for k in kink_points(spec)) else ""
+    return f"f (blue) and f′ from autograd (orange) of actref's implementation{builtin}{kinks}"
 
 
 # ---------------------------------------------------------------------------------------------- plumbing
@@ -76,7 +93,7 @@ def _new_figure(width: float = 6.4, height: float = 3.6):
     from matplotlib.figure import Figure
 
     # The house style (the build draws inside svg.drawing() already; this keeps direct calls the same).
-    matplotlib.rcParams.update(svg.STYLE)
+    matplotlib.rcParams.update(svg.style())
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -173,34 +190,23 @@ def activation_figure(spec: Activation, path: Path) -> None:
         first = i == 0
         ax.plot(t, y, color=F_COLOUR, linewidth=F_WIDTH, zorder=Z_VALUE, label="f(x)" if first else None)
         ax.plot(
-            t,
-            dy,
-            color=D_COLOUR,
-            linewidth=D_WIDTH,
-            zorder=Z_DERIVATIVE,
-            label="f′(x) (autograd)" if first else None,
+            t, dy, color=D_COLOUR, linewidth=D_WIDTH, zorder=Z_DERIVATIVE, label="f′(x)" if first else None
         )
-        if spec.builtin is not None:
+        if spec.builtin is not None:  # no legend entry: the caption names it (the figure has no words)
             by, bdy = _value_and_grad(builtin, t)
-            _plot_builtin(ax, t, by, label="torch built-in" if first else None)
+            _plot_builtin(ax, t, by)
             _plot_builtin(ax, t, bdy)
     for k in kinks:
         at = torch.tensor([k], dtype=torch.float64)
         _mark_jump(ax, ours, k, *_value_and_grad(ours, at), F_COLOUR, D_COLOUR)
-    if kinks:
-        _kink_legend_entry(ax)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("x")
     _legend(ax)
     _save(fig, path)
 
 
-def _plot_builtin(ax, t, y, label: str | None = None) -> None:
-    ax.plot(t, y, color=BUILTIN_COLOUR, linewidth=1.1, linestyle=(0, (4, 3)), zorder=Z_BUILTIN, label=label)
-
-
-def _kink_legend_entry(ax) -> None:
-    ax.plot([], [], "o", color=TEXT_COLOUR, markersize=5, label="value at a kink (autograd's choice)")
+def _plot_builtin(ax, t, y) -> None:
+    ax.plot(t, y, color=BUILTIN_COLOUR, linewidth=1.1, linestyle=(0, (4, 3)), zorder=Z_BUILTIN)
 
 
 def _mark_jump(ax, fn, k: float, y_at, dy_at, f_colour: str, d_colour: str) -> None:
@@ -257,7 +263,7 @@ def _softmax_figure(spec: Activation, path: Path) -> None:
     out = spec(xg)
     (d11,) = torch.autograd.grad(out[:, 0].sum(), xg)
     out = out.detach()
-    symbol = {"log_softmax": "log s", "solu": "y"}.get(spec.name, "s")
+    symbol = SOFTMAX_SYMBOLS.get(spec.name, "s")
     for i in range(3):
         ax.plot(
             t,
@@ -273,12 +279,12 @@ def _softmax_figure(spec: Activation, path: Path) -> None:
         color=D_COLOUR,
         linewidth=D_WIDTH,
         zorder=Z_DERIVATIVE,
-        label=f"∂{symbol}₁/∂x₁ (autograd)",
+        label=f"∂{symbol}₁/∂x₁",
     )
     if spec.builtin is not None:
         b = spec.builtin(logits, **spec.defaults)
         for i in range(3):
-            _plot_builtin(ax, t, b[:, i], label="torch built-in" if i == 0 else None)
+            _plot_builtin(ax, t, b[:, i])
     ax.set_xlim(lo, hi)
     ax.set_xlabel("x₁   (x₂ = 0, x₃ = 1)")
     _legend(ax)
@@ -333,16 +339,37 @@ def _glu_figure(spec: Activation, path: Path) -> None:
         )
     cbar = fig.colorbar(image, ax=ax)
     cbar.set_label("f(a, b)")
-    ax.set_xlabel("a (value half)")
-    ax.set_ylabel("b (gate half)")
+    ax.set_xlabel("a")  # the value half, b the gate half: the caption says so
+    ax.set_ylabel("b")
     _save(fig, path)
 
 
-def _maxout_figure(spec: Activation, path: Path) -> None:
+def _maxout_pieces(spec: Activation) -> tuple[torch.Tensor, torch.Tensor]:
+    """(slopes, offsets) of the k linear pieces of t that the maxout figure takes the max over."""
     k = int(spec.defaults.get("k", 2))
+    return torch.linspace(-1.0, 1.5, k, dtype=torch.float64), torch.linspace(
+        0.5, -0.5, k, dtype=torch.float64
+    )
+
+
+def maxout_ties(spec: Activation) -> list[float]:
+    """The t where two pieces cross and no other piece lies above them (the max has a kink there), sorted."""
+    slopes, offsets = _maxout_pieces(spec)
     lo, hi = spec.plot_range
-    slopes = torch.linspace(-1.0, 1.5, k, dtype=torch.float64)
-    offsets = torch.linspace(0.5, -0.5, k, dtype=torch.float64)
+    ties = []
+    for i, j in itertools.combinations(range(len(slopes)), 2):
+        if slopes[i] != slopes[j]:
+            c = float((offsets[i] - offsets[j]) / (slopes[j] - slopes[i]))
+            top = c * slopes + offsets
+            if lo < c < hi and float(top.max() - top[i]) <= 1e-12 * (1 + abs(float(top[i]))):
+                ties.append(c)
+    return sorted(set(ties))
+
+
+def _maxout_figure(spec: Activation, path: Path) -> None:
+    lo, hi = spec.plot_range
+    slopes, offsets = _maxout_pieces(spec)
+    k = len(slopes)
 
     def pieces(s):
         return s[:, None] * slopes + offsets  # k features per input: the pieces maxout takes the max over
@@ -350,15 +377,7 @@ def _maxout_figure(spec: Activation, path: Path) -> None:
     def ours(s):
         return spec(pieces(s), **spec.defaults)[:, 0]
 
-    # Ties: where two pieces cross and no other piece lies above them, the max has a kink.
-    ties = []
-    for i, j in itertools.combinations(range(k), 2):
-        if slopes[i] != slopes[j]:
-            c = float((offsets[i] - offsets[j]) / (slopes[j] - slopes[i]))
-            top = pieces(torch.tensor([c], dtype=torch.float64))[0]
-            if lo < c < hi and float(top.max() - top[i]) <= 1e-12 * (1 + abs(float(top[i]))):
-                ties.append(c)
-    ties = sorted(set(ties))
+    ties = maxout_ties(spec)
 
     fig = _new_figure()
     ax = fig.add_subplot()
@@ -366,7 +385,7 @@ def _maxout_figure(spec: Activation, path: Path) -> None:
     t = torch.linspace(lo, hi, POINTS, dtype=torch.float64)
     p = pieces(t)
     for i in range(k):
-        ax.plot(t, p[:, i], color=TEXT_COLOUR, linewidth=0.9, alpha=0.8, label="pieces" if i == 0 else None)
+        ax.plot(t, p[:, i], color=TEXT_COLOUR, linewidth=0.9, alpha=0.8)
     for n, seg in enumerate(_segments(lo, hi, ties)):
         first = n == 0
         y, dy = _value_and_grad(ours, seg)
@@ -376,7 +395,7 @@ def _maxout_figure(spec: Activation, path: Path) -> None:
             color=F_COLOUR,
             linewidth=F_WIDTH,
             zorder=Z_VALUE,
-            label=f"maxout (k = {k})" if first else None,
+            label="f(t)" if first else None,
         )
         ax.plot(
             seg,
@@ -384,14 +403,13 @@ def _maxout_figure(spec: Activation, path: Path) -> None:
             color=D_COLOUR,
             linewidth=D_WIDTH,
             zorder=Z_DERIVATIVE,
-            label="d/dt (autograd)" if first else None,
+            label="f′(t)" if first else None,
         )
         if spec.builtin is not None:
             _plot_builtin(
                 ax,
                 seg,
                 spec.builtin(pieces(seg), **spec.defaults)[:, 0],
-                label="torch built-in" if first else None,
             )
     for c in ties:
         # Rounding in pieces(c) rarely makes the tied pieces exactly equal, so build the exact tie: the tied
@@ -403,17 +421,8 @@ def _maxout_figure(spec: Activation, path: Path) -> None:
         y_at = spec(exact, **spec.defaults)[0, 0]
         (g,) = torch.autograd.grad(y_at, exact)
         _mark_jump(ax, ours, c, y_at.detach(), (g[0] * slopes).sum(), F_COLOUR, D_COLOUR)
-    if ties:
-        ax.plot(
-            [],
-            [],
-            "o",
-            color=TEXT_COLOUR,
-            markersize=5,
-            label="value at a tie (autograd: 1/m to each of m tied)",
-        )
     ax.set_xlim(lo, hi)
-    ax.set_xlabel("t (each piece is a linear function of t)")
+    ax.set_xlabel("t")
     _legend(ax)
     _save(fig, path)
 
@@ -426,9 +435,7 @@ def _crelu_figure(spec: Activation, path: Path) -> None:
     _style(ax)
     for seg_index, t in enumerate(_segments(lo, hi, cuts)):
         x = t[:, None]
-        for half, (label, colour) in enumerate(
-            (("relu(x) half", F_COLOUR), ("relu(−x) half", EXTRA_COLOURS[2]))
-        ):
+        for half, (label, colour) in enumerate((("relu(x)", F_COLOUR), ("relu(−x)", EXTRA_COLOURS[2]))):
             y, dy = _value_and_grad(lambda s, half=half: spec(s[:, None], **spec.defaults)[:, half], t)
             first = seg_index == 0
             # Each derivative is a wide pale band beneath its half (same colour), so where a half and its
@@ -442,11 +449,11 @@ def _crelu_figure(spec: Activation, path: Path) -> None:
                 alpha=0.4,
                 solid_capstyle="butt",
                 zorder=Z_DERIVATIVE,
-                label=f"{label}: derivative (autograd)" if first else None,
+                label=f"d/dx {label}" if first else None,
             )
             if spec.builtin is not None:
                 by = spec.builtin(x, **spec.defaults)[:, half]
-                _plot_builtin(ax, t, by, label="torch built-in" if first and half == 0 else None)
+                _plot_builtin(ax, t, by)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("x")
     _legend(ax)

@@ -7,7 +7,11 @@ A generated file's key (see `asset_key`) covers exactly what it depends on:
 - the specs it shows, each by its own fingerprint (`spec_fingerprint`): forward, derivative, built-in and the
   helper functions they call, expressions, parameters, properties. So editing one activation redraws that
   activation's files only, and editing the figure code redraws figures but recomputes no table;
-- the versions of the libraries that compute and draw (`library_versions`).
+- the versions of the libraries that compute and draw, and the CJK font that draws Chinese text
+  (`library_versions`).
+
+The key has no language in it: a figure without words is the same file for the English and the Chinese page
+(the zh build finds it in the cache); one with words gets its words as inputs, so each language has its own.
 """
 
 from __future__ import annotations
@@ -43,11 +47,15 @@ def cache_root_dir(project_root: Path) -> Path:
 
 
 def library_versions() -> str:
-    """The versions of the libraries that compute and draw the generated files (part of every key)."""
+    """The versions of the libraries that compute and draw the generated files, and the CJK font file that
+    draws Chinese text in figures (part of every key)."""
     from importlib import metadata
 
+    from actref.site.svg import cjk_font_id
+
     names = ("torch", "numpy", "sympy", "matplotlib")
-    return ";".join(f"{n}={metadata.version(n)}" for n in names) + f";python={sys.version_info[:2]}"
+    versions = ";".join(f"{n}={metadata.version(n)}" for n in names) + f";python={sys.version_info[:2]}"
+    return versions + f";cjk_font={cjk_font_id()}"
 
 
 # ---------------------------------------------------------------------------------------------- code

@@ -1,7 +1,13 @@
-"""Figures for the comparison pages (matplotlib, Agg). Each function takes plain numbers and a path."""
+"""Figures for the comparison pages (matplotlib, Agg). Each function takes plain numbers and a path.
+
+The words (axis labels, titles, panel titles) are arguments: the page passes them in its language, so a zh
+page's figure is its own file, its Chinese drawn as paths (actref.site.svg). Series are named by activation
+(relu, gelu), identifiers that stay the same in every language.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 
@@ -15,12 +21,24 @@ from actref.site import svg
 HIGHLIGHT = ("relu", "gelu", "silu", "tanh", "sigmoid", "selu")
 
 
+def _house_style(draw):
+    """Run `draw` in the house style (fonts included), however it is called: by the build or directly."""
+
+    @functools.wraps(draw)
+    def in_style(*args, **kwargs):
+        with svg.drawing():
+            return draw(*args, **kwargs)
+
+    return in_style
+
+
 def _save(fig, path: Path) -> None:
     fig.tight_layout()
     svg.save(fig, path)
     plt.close(fig)
 
 
+@_house_style
 def accuracy_bars(path: Path, rows: list[tuple[str, float, float]], xlabel: str, title: str) -> None:
     """Horizontal bars of mean ± std, best at the top. rows: (label, mean %, std %)."""
     rows = [r for r in rows if math.isfinite(r[1])]
@@ -40,6 +58,7 @@ def accuracy_bars(path: Path, rows: list[tuple[str, float, float]], xlabel: str,
     _save(fig, path)
 
 
+@_house_style
 def curves(
     path: Path,
     series: dict[str, tuple[list[float], list[float]]],
@@ -76,6 +95,7 @@ def curves(
     _save(fig, path)
 
 
+@_house_style
 def curve_grid(
     path: Path,
     panels: dict[str, dict[str, tuple[list[float], list[float]]]],
