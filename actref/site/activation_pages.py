@@ -1,7 +1,9 @@
 """Markdown generated from the registry: activation pages, the all-activations table, the Code sections.
 
 Every function here returns markdown text; actref.site.hooks decides when it runs. Directive targets
-(`<!-- actref:activation_pages.FUNC args -->`) take the build Context first.
+(`<!-- actref:activation_pages.FUNC args -->`) take the build Context first. Every word they write is in the
+page's language: `ctx._("English")` (Chinese in actref/site/locale/zh/activation_pages.po) and the spec's own
+text through `ctx.spec_text` (Chinese in the zh page's front matter); formulas and code are the same in both.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ import torch
 
 from actref import catalog, symbolic
 from actref.registry import UnknownActivation
-from actref.site import activation_figures, cost_pages, experiment_pages, explorer_pages, framework_pages
+from actref.site import (
+    activation_figures,
+    cost_pages,
+    experiment_pages,
+    explorer_pages,
+    framework_pages,
+    i18n,
+)
 from actref.site.errors import PageError
 from actref.site.links import relative_prefix
 from actref.site.nav import family_title
@@ -52,6 +61,19 @@ SECTION_ORDER = (
     "In other libraries",
     "References",
 )
+# The hand-written sections' headings as a prose page in each language writes them (the English heading is the
+# key). Pros and Cons are required; the others are the usual extra sections, so a zh page names them the same
+# way everywhere. The generated sections' headings come from the message catalogue instead (ctx._).
+PROSE_HEADINGS: dict[str, dict[str, str]] = {
+    "zh": {
+        "Pros": "优点",
+        "Cons": "缺点",
+        "Notes": "说明",
+        "Where it is used": "应用",
+        "Learnable parameters": "可学习参数",
+        "Numerics": "数值计算",
+    },
+}
 
 # Providers of measured results: each adds a part to an activation's Measured section
 # (activation_markdown) and columns to the all-activations table (table_columns).
@@ -59,23 +81,44 @@ PROVIDERS = (experiment_pages, cost_pages)
 
 
 # ---------------------------------------------------------------------------------------------- prose
+def prose_heading(english: str, lang: str) -> str:
+    """A hand-written section's heading as a page in `lang` writes it ('Pros' → '优点' in zh)."""
+    return PROSE_HEADINGS.get(i18n.check_language(lang), {}).get(english, english)
+
+
+def english_heading(heading: str, lang: str) -> str:
+    """The English key of a prose heading written in `lang` ('优点' → 'Pros'); other headings unchanged."""
+    for english, written in PROSE_HEADINGS.get(i18n.check_language(lang), {}).items():
+        if written == heading:
+            return english
+    return heading
+
+
 @dataclass(frozen=True)
 class Prose:
-    """The hand-written part of a page: a summary, then (heading, body) sections, Pros and Cons among them."""
+    """The hand-written part of a page: a summary, then (heading, body) sections, Pros and Cons among them.
+
+    Headings are kept as the page writes them (in its language); `section` and `extra` go by the English key.
+    """
 
     summary: str
     sections: tuple[tuple[str, str], ...]
+    lang: str = i18n.DEFAULT_LANGUAGE
 
     def section(self, heading: str) -> str:
-        return next(body for h, body in self.sections if h == heading)
+        return next(body for h, body in self.sections if english_heading(h, self.lang) == heading)
 
     @property
     def extra(self) -> list[tuple[str, str]]:
-        return [(h, b) for h, b in self.sections if h not in REQUIRED_PROSE]
+        return [(h, b) for h, b in self.sections if english_heading(h, self.lang) not in REQUIRED_PROSE]
 
 
-def parse_prose(text: str, src: str) -> Prose:
-    """Split a prose file into summary and `## ` sections, checking it against the page contract."""
+def parse_prose(text: str, src: str, lang: str = i18n.DEFAULT_LANGUAGE) -> Prose:
+    """Split a prose file into summary and `## ` sections, checking it against the page contract.
+
+    A page in `lang` names its sections in that language (PROSE_HEADINGS): a zh page has '## 优点' and
+    '## 缺点', and none of the generated sections' headings in either language.
+    """
     summary: list[str] = []
     sections: list[tuple[str, list[str]]] = []
     in_fence = False
@@ -91,23 +134,34 @@ def parse_prose(text: str, src: str) -> Prose:
         else:
             summary.append(line)
     headings = [h for h, _ in sections]
+    keys = [english_heading(h, lang) for h in headings]
+    pros, cons = prose_heading("Pros", lang), prose_heading("Cons", lang)
     problems = []
     if not "\n".join(summary).strip():
         problems.append("it has no summary before the first '## ' heading")
     for required in REQUIRED_PROSE:
-        if required not in headings:
-            problems.append(f"it has no '## {required}' section")
-    if all(h in headings for h in REQUIRED_PROSE) and headings.index("Pros") > headings.index("Cons"):
-        problems.append("'## Pros' must come before '## Cons'")
-    if generated := [h for h in headings if h in GENERATED_SECTIONS]:
+        if required not in keys:
+            problems.append(f"it has no '## {prose_heading(required, lang)}' section")
+    if all(h in keys for h in REQUIRED_PROSE) and keys.index("Pros") > keys.index("Cons"):
+        problems.append(f"'## {pros}' must come before '## {cons}'")
+    translated = i18n.catalogue(lang)  # (English needs none)
+    generated_names = {h for g in GENERATED_SECTIONS for h in (g, translated.get(g, g))}
+    if generated := [h for h in headings if h in generated_names]:
         problems.append(f"section(s) {', '.join(generated)} are generated from the registry; remove them")
     if dupes := sorted({h for h in headings if headings.count(h) > 1}):
         problems.append(f"duplicate section(s) {', '.join(dupes)}")
-    if headings and headings[0] != "Pros":
-        problems.append("the first section must be '## Pros' (extra sections go after '## Cons')")
+    if keys and keys[0] != "Pros":
+        problems.append(f"the first section must be '## {pros}' (extra sections go after '## {cons}')")
+    if english := [h for h in headings if h in PROSE_HEADINGS.get(lang, {})]:
+        problems.append(
+            "a page in this language names its sections in it: "
+            + ", ".join(f"'## {prose_heading(h, lang)}', not '## {h}'" for h in english)
+        )
     if problems:
         raise PageError(f"{src} does not follow notes/PAGES.md: " + "; ".join(problems) + ".")
-    return Prose("\n".join(summary).strip(), tuple((h, "\n".join(body).strip()) for h, body in sections))
+    return Prose(
+        "\n".join(summary).strip(), tuple((h, "\n".join(body).strip()) for h, body in sections), lang
+    )
 
 
 # ---------------------------------------------------------------------------------------------- formatting
@@ -154,40 +208,64 @@ def range_text(spec: Activation, latex: bool) -> str:
     return f"{left}{_number(lo)}, {_number(hi)}{right}"
 
 
-def smoothness_note(spec: Activation) -> str | None:
-    """The note explaining a 'discontinuous' that is an artefact of the computed form (it mentions C∞)."""
+def _smoothness_note_index(spec: Activation) -> int | None:
+    """The index in properties.notes of the note explaining a 'discontinuous' that is an artefact of the
+    computed form (the English note mentions C∞), or None."""
     props = spec.properties
     if props is None or props.smoothness != "discontinuous":
         return None
-    return next((n for n in props.notes if "C∞" in n), None)
+    return next((i for i, n in enumerate(props.notes) if "C∞" in n), None)
 
 
-def smoothness_text(spec: Activation, latex: bool) -> str:
-    s = spec.properties.smoothness if spec.properties else "—"
-    note = smoothness_note(spec)
-    if note is not None:
+def smoothness_note(spec: Activation) -> str | None:
+    """The note explaining a 'discontinuous' that is an artefact of the computed form (it mentions C∞)."""
+    i = _smoothness_note_index(spec)
+    return None if i is None else spec.properties.notes[i]
+
+
+def _smoothness_word(ctx: Context, s: str) -> str:
+    """A smoothness class as the table shows it: C∞, C2, ... unchanged; 'discontinuous' translated."""
+    return ctx._("discontinuous") if s == "discontinuous" else s
+
+
+def smoothness_text(ctx: Context, spec: Activation, latex: bool) -> str:
+    s = _smoothness_word(ctx, spec.properties.smoothness if spec.properties else "—")
+    i = _smoothness_note_index(spec)
+    if i is not None:
+        note = ctx.spec_text(spec, f"properties.notes.{i}")
         if latex:  # the Properties table has room for the whole explanation
-            return f"{s}: {note}"
+            return ctx._("{smoothness}: {note}", smoothness=s, note=note)
         # The all-activations table: the note's clause about C∞, the full note on hover.
-        clause = next(c for c in re.split(r"[;:]\s*", note) if "C∞" in c).strip().rstrip(".")
-        clause = clause[:1].lower() + clause[1:]
+        clauses = [c for c in re.split(r"[;:；：]\s*", note) if "C∞" in c] or [note]
+        clause = clauses[0].strip().rstrip(".。")
+        if ctx.lang == i18n.DEFAULT_LANGUAGE:
+            clause = clause[:1].lower() + clause[1:]
         title = html.escape(note, quote=True)
-        return f'{s} (<span class="actref-note" title="{title}">{clause}</span>)'
+        return ctx._(
+            "{smoothness} ({clause})",
+            smoothness=s,
+            clause=f'<span class="actref-note" title="{title}">{clause}</span>',
+        )
     if not latex:
         return s
-    labels = {"C∞": r"$C^\infty$", "C2": "$C^2$", "C1": "$C^1$", "C0": "$C^0$ (continuous, with kinks)"}
+    labels = {
+        "C∞": r"$C^\infty$",
+        "C2": "$C^2$",
+        "C1": "$C^1$",
+        "C0": ctx._("$C^0$ (continuous, with kinks)"),
+    }
     return labels.get(s, s)
 
 
-def saturation_text(spec: Activation) -> str:
+def saturation_text(ctx: Context, spec: Activation) -> str:
     sides = spec.properties.saturates if spec.properties else ()
     if sides and not spec.elementwise and any("gate b" in note for note in spec.properties.notes):
-        return "as the gate b → −∞"  # GLU family: the gate half saturates, not the input as a whole
+        return ctx._("as the gate b → −∞")  # GLU family: the gate half saturates, not the input as a whole
     if set(sides) == {"negative", "positive"}:
-        return "both sides"
+        return ctx._("both sides")
     if sides:
         return {"negative": "x → −∞", "positive": "x → +∞"}[sides[0]]
-    return "no"
+    return ctx._("no")
 
 
 def f_at_zero(spec: Activation) -> str:
@@ -217,18 +295,38 @@ def init_short(spec: Activation) -> str:
     return f"{name} {gain}"
 
 
-def yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"
+def init_text(ctx: Context, spec: Activation) -> str:
+    """The recommended initialisation in words, in the page's language (in English, `spec.init.describe()`)."""
+    init = spec.init
+    schemes = {
+        "kaiming": ctx._("Kaiming (He) normal"),
+        "xavier": ctx._("Xavier (Glorot) normal"),
+        "lecun": ctx._("LeCun normal"),
+    }
+    if init.gain == 1.0:
+        return schemes[init.scheme]
+    return ctx._("{scheme}, gain {gain}", scheme=schemes[init.scheme], gain=f"{init.gain:.4g}")
 
 
-def _defaults_text(spec: Activation) -> str:
+def yes_no(ctx: Context, flag: bool) -> str:
+    return ctx._("yes") if flag else ctx._("no")
+
+
+def join_names(ctx: Context, items: list[str]) -> str:
+    """Items of a list in a sentence: 'a, b, c' in English, 'a、b、c' in Chinese."""
+    return ctx._(", ").join(items)
+
+
+def _defaults_text(ctx: Context, spec: Activation) -> str:
     if not spec.params:
-        return "none"
+        return ctx._("none")
     parts = []
     for key, p in spec.params.items():
-        symbol = f" (${sympy.latex(p.symbol)}$)" if p.symbol is not None else ""
-        doc = f": {p.doc}" if p.doc else ""
-        valid = f" (valid: {p.valid})" if p.valid else ""
+        symbol = ctx._(" ({symbol})", symbol=f"${sympy.latex(p.symbol)}$") if p.symbol is not None else ""
+        doc = ctx._(": {doc}", doc=ctx.spec_text(spec, f"params.{key}.doc")) if p.doc else ""
+        valid = (
+            ctx._(" (valid: {valid})", valid=ctx.spec_text(spec, f"params.{key}.valid")) if p.valid else ""
+        )
         parts.append(f"`{key}={param_value(p.default)}`{symbol}{doc}{valid}")
     return "<br>".join(parts)
 
@@ -248,7 +346,8 @@ def has_lhs(latex: str) -> bool:
     return False
 
 
-# Named functions of actref.symbolic, the LaTeX they print as, and their definitions for a "where" line.
+# Named functions of actref.symbolic, the LaTeX they print as, and their definitions for a "where" line (what
+# each is goes through the catalogue: actref/site/locale/zh/activation_pages.po).
 NAMED_FUNCTIONS = (
     ("sigmoid", r"\sigma", r"\sigma(z) = \frac{1}{1 + e^{-z}}", "the logistic sigmoid"),
     (
@@ -278,44 +377,53 @@ def named_functions(expr, latex: str | None) -> list[str]:
     return used
 
 
-def where_line(names: list[str]) -> str:
+def where_line(ctx: Context, names: list[str]) -> str:
     """'where σ(z) = 1/(1+e^{−z}) is the logistic sigmoid' for the named functions a formula uses."""
     defs = {fname: (definition, what) for fname, _, definition, what in NAMED_FUNCTIONS}
-    parts = [f"${defs[n][0]}$ is {defs[n][1]}" for n in names]
+    parts = [
+        ctx._("{definition} is {what}", definition=f"${defs[n][0]}$", what=ctx._(defs[n][1])) for n in names
+    ]
     if not parts:
         return ""
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"where {joined}."
+    if len(parts) == 1:
+        return ctx._("where {a}.", a=parts[0])
+    if len(parts) == 2:
+        return ctx._("where {a} and {b}.", a=parts[0], b=parts[1])
+    a, b, c = parts  # NAMED_FUNCTIONS has three
+    return ctx._("where {a}, {b} and {c}.", a=a, b=b, c=c)
 
 
-def definition_section(spec: Activation) -> str:
+def definition_section(ctx: Context, spec: Activation) -> str:
     latex = spec.latex
     if not has_lhs(latex):
         lhs = "f(x)" if spec.elementwise else r"f(\mathbf{x})_i"
         latex = f"{lhs} = {latex}"
-    lines = ["## Definition", "", "$$", latex, "$$", ""]
-    if where := where_line(named_functions(spec.expr, spec.latex)):
+    lines = [f"## {ctx._('Definition')}", "", "$$", latex, "$$", ""]
+    if where := where_line(ctx, named_functions(spec.expr, spec.latex)):
         lines += [where, ""]
     if spec.params:
-        symbols = ", ".join(
+        symbols = [
             f"${sympy.latex(p.symbol)} = {_latex_value(p.default)}$"
             for p in spec.params.values()
             if p.symbol is not None
-        )
+        ]
         if symbols:
-            lines += [f"Default parameters: {symbols}.", ""]
+            lines += [ctx._("Default parameters: {symbols}.", symbols=join_names(ctx, symbols)), ""]
     if spec.conventions:
-        lines += [f"Special inputs: {spec.conventions}", ""]
+        lines += [ctx._("Special inputs: {conventions}", conventions=ctx.spec_text(spec, "conventions")), ""]
     return "\n".join(lines)
 
 
-def derivative_section(spec: Activation) -> str:
-    lines = ["## Derivative", ""]
+def derivative_section(ctx: Context, spec: Activation) -> str:
+    lines = [f"## {ctx._('Derivative')}", ""]
     d = spec.derivative_latex
     if d is None:
         lines += [
-            f"{spec.title} is vector-valued, so it has a Jacobian rather than a scalar derivative: "
-            f"`torch.autograd.functional.jacobian(actref.get({spec.name!r}), x)` computes it.",
+            ctx._(
+                "{title} is vector-valued, so it has a Jacobian rather than a scalar derivative: {code} computes it.",
+                title=spec.title,
+                code=f"`torch.autograd.functional.jacobian(actref.get({spec.name!r}), x)`",
+            ),
             "",
         ]
         return "\n".join(lines)
@@ -324,32 +432,41 @@ def derivative_section(spec: Activation) -> str:
     lines += ["$$", d, "$$", ""]
     defined = named_functions(spec.expr, spec.latex)
     new = [n for n in named_functions(spec.derivative_expr, spec.derivative_latex) if n not in defined]
-    if where := where_line(new):
+    if where := where_line(ctx, new):
         lines += [where, ""]
     if spec.elementwise:
         lines += [
-            "This closed form is proven equal to the derivative of the definition by the test suite.",
+            ctx._("This closed form is proven equal to the derivative of the definition by the test suite."),
             "",
         ]
     if spec.kinks:
         lines += [
-            "**At the kinks** f is not differentiable; PyTorch's autograd (and `spec.derivative`) returns "
-            "this subgradient there:",
+            ctx._(
+                "**At the kinks** f is not differentiable; PyTorch's autograd (and `spec.derivative`) returns "
+                "this subgradient there:"
+            ),
             "",
         ]
         subs = spec.substitutions()
-        for kink in spec.kinks:
+        for i, kink in enumerate(spec.kinks):
             at, grad = sympy.sympify(kink.at), sympy.sympify(kink.grad)
             at_default, grad_default = at.subs(subs), grad.subs(subs)
-            at_note = "" if at_default == at else f" (= {_number(at_default)} by default)"
-            grad_note = "" if grad_default == grad else f" (= {_number(grad_default)} by default)"
-            lines.append(
-                f"- at $x = {sympy.latex(at)}${at_note}: $f'(x) := {sympy.latex(grad)}${grad_note}"
-                + kink_note_text(kink.note)
+            at_note = "" if at_default == at else ctx._(" (= {value} by default)", value=_number(at_default))
+            grad_note = (
+                "" if grad_default == grad else ctx._(" (= {value} by default)", value=_number(grad_default))
             )
+            bullet = ctx._(
+                "at $x = {at}${at_note}: $f'(x) := {grad}${grad_note}",
+                at=sympy.latex(at),
+                at_note=at_note,
+                grad=sympy.latex(grad),
+                grad_note=grad_note,
+            )
+            note = ctx.spec_text(spec, f"kinks.{i}.note") if kink.note else None
+            lines.append(f"- {kink_line(ctx, bullet, note)}")
         lines.append("")
     elif spec.elementwise and spec.properties and spec.properties.smoothness in ("C∞", "C2", "C1"):
-        lines += ["There are no kinks: f is differentiable everywhere.", ""]
+        lines += [ctx._("There are no kinks: f is differentiable everywhere."), ""]
     return "\n".join(lines)
 
 
@@ -372,9 +489,20 @@ def kink_note_text(note: str | None) -> str:
     return f". {body}."
 
 
-def notes_text(notes) -> str:
+def kink_line(ctx: Context, bullet: str, note: str | None) -> str:
+    """A kink bullet and its note: in English, the note joins the sentence (kink_note_text); in another
+    language, where that grammar does not carry over, the note is the sentence after it."""
+    if ctx.lang == i18n.DEFAULT_LANGUAGE:
+        return bullet + kink_note_text(note)
+    if not note:
+        return ctx._("{kink}.", kink=bullet)
+    return ctx._("{kink}. {note}.", kink=bullet, note=note.strip().rstrip(".。"))
+
+
+def notes_text(ctx: Context, notes) -> str:
     """Property notes as separate lines of one table cell (each ends with a full stop)."""
-    return "<br>".join(n if n.rstrip().endswith((".", "!", "?")) else n + "." for n in notes)
+    full_stops = (".", "!", "?", "。", "！", "？")
+    return "<br>".join(n if n.rstrip().endswith(full_stops) else ctx._("{note}.", note=n) for n in notes)
 
 
 # What "zero-centred" means, on every page (Properties.zero_centred; tests/test_properties.py checks it).
@@ -382,41 +510,48 @@ ZERO_CENTRED = r"Zero-centred ($\mathbb{E}[f(Z)] = 0$ for $Z \sim N(0, 1)$)"
 ZERO_CENTRED_VECTOR = r"Zero-centred (mean output 0 for i.i.d. $N(0, 1)$ inputs)"
 
 
-def properties_section(spec: Activation) -> str:
+def properties_section(ctx: Context, spec: Activation) -> str:
     props = spec.properties
-    rows = [("Range", f"${range_text(spec, latex=True)}$")]
+    rows = [(ctx._("Range"), f"${range_text(spec, latex=True)}$")]
     if props is not None:
+        if props.minimum:
+            minimum = ctx._(
+                "{value} at x = {x}", value=_number(props.minimum[1]), x=_number(props.minimum[0])
+            )
+        elif props.monotonic:
+            minimum = ctx._("none inside the range (monotonic)")
+        else:
+            minimum = "—"
         rows += [
-            ("Monotonic", yes_no(props.monotonic)),
-            ("Smoothness", smoothness_text(spec, latex=True)),
+            (ctx._("Monotonic"), yes_no(ctx, props.monotonic)),
+            (ctx._("Smoothness"), smoothness_text(ctx, spec, latex=True)),
             ("f(0)", f_at_zero(spec)),
-            (ZERO_CENTRED if spec.elementwise else ZERO_CENTRED_VECTOR, yes_no(props.zero_centred)),
-            ("Saturates", saturation_text(spec)),
-            ("Self-gated", yes_no(props.self_gated)),
             (
-                "Minimum",
-                f"{_number(props.minimum[1])} at x = {_number(props.minimum[0])}"
-                if props.minimum
-                else "none inside the range (monotonic)"
-                if props.monotonic
-                else "—",
+                ctx._(ZERO_CENTRED if spec.elementwise else ZERO_CENTRED_VECTOR),
+                yes_no(ctx, props.zero_centred),
             ),
+            (ctx._("Saturates"), saturation_text(ctx, spec)),
+            (ctx._("Self-gated"), yes_no(ctx, props.self_gated)),
+            (ctx._("Minimum"), minimum),
         ]
+    init = init_text(ctx, spec)
+    if spec.init.why:
+        init = ctx._("{init} — {why}", init=init, why=ctx.spec_text(spec, "init.why"))
     rows += [
-        ("Parameters (defaults)", _defaults_text(spec)),
-        (
-            "Recommended initialisation",
-            spec.init.describe() + (f" — {spec.init.why}" if spec.init.why else ""),
-        ),
-        ("Element-wise", yes_no(spec.elementwise)),
+        (ctx._("Parameters (defaults)"), _defaults_text(ctx, spec)),
+        (ctx._("Recommended initialisation"), init),
+        (ctx._("Element-wise"), yes_no(ctx, spec.elementwise)),
     ]
-    also = [n for n in props.notes if n != smoothness_note(spec)] if props is not None else []
-    if also:
-        rows.append(("Also", notes_text(also)))
+    if props is not None:
+        skip = _smoothness_note_index(spec)
+        also = [ctx.spec_text(spec, f"properties.notes.{i}") for i in range(len(props.notes)) if i != skip]
+        if also:
+            rows.append((ctx._("Also"), notes_text(ctx, also)))
     if spec.builtin_differences:
-        rows.append(("Differs from the built-in", spec.builtin_differences))
-    table = ["| Property | Value |", "| --- | --- |", *(f"| {k} | {_cell(v)} |" for k, v in rows)]
-    return "\n".join(["## Properties", "", *table, ""])
+        rows.append((ctx._("Differs from the built-in"), ctx.spec_text(spec, "builtin_differences")))
+    header = f"| {ctx._('Property')} | {ctx._('Value')} |"
+    table = [header, "| --- | --- |", *(f"| {k} | {_cell(v)} |" for k, v in rows)]
+    return "\n".join([f"## {ctx._('Properties')}", "", *table, ""])
 
 
 def plot_section(ctx: Context, spec: Activation) -> str:
@@ -428,23 +563,28 @@ def plot_section(ctx: Context, spec: Activation) -> str:
         code=[activation_figures],
         specs=[spec],
     )
-    caption = activation_figures.caption(spec)
+    # The caption is a fixed English sentence per kind of figure (activation_figures.caption): its translation
+    # is in the catalogue as a whole.
+    caption = ctx._(activation_figures.caption(spec))
     figure = "\n".join(
         [
             '<figure class="actref-figure" markdown="span">',
-            f"  ![{spec.title}: {caption}]({url})",
+            f"  ![{ctx._('{title}: {caption}', title=spec.title, caption=caption)}]({url})",
             f"  <figcaption>{caption}</figcaption>",
             "</figure>",
         ]
     )
+    provenance = ctx._(
+        "Figure drawn at build time by <code>actref.site.activation_figures</code>; {provenance}.",
+        provenance=ctx.provenance(name),
+    )
     return "\n".join(
         [
-            "## Plot",
+            f"## {ctx._('Plot')}",
             "",
-            explorer_pages.one_plot(spec, figure),  # the live plot takes the figure's place in a browser
+            explorer_pages.one_plot(ctx, spec, figure),  # the live plot takes the figure's place in a browser
             "",
-            f'<p class="actref-provenance">Figure drawn at build time by <code>actref.site.activation_figures</code>; '
-            f"{ctx.provenance(name)}.</p>",
+            f'<p class="actref-provenance">{provenance}</p>',
             "",
             explorer_pages.live_section(ctx, spec),
         ]
@@ -452,7 +592,10 @@ def plot_section(ctx: Context, spec: Activation) -> str:
 
 
 def code_example(spec: Activation) -> str:
-    """The Code section's program: the from-scratch forward, and checks against the built-in and actref."""
+    """The Code section's program: the from-scratch forward, and checks against the built-in and actref.
+
+    The same in every language (its comments stay English): a code block is executed once, for both pages.
+    """
     fn = spec.forward.__name__
     source = spec.forward_source().rstrip()
     header = ["import math", "", "import torch"]
@@ -483,42 +626,41 @@ def code_example(spec: Activation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def code_section(spec: Activation) -> str:
-    builtin = (
-        f"The built-in one-liner is `{spec.builtin_code}`; "
-        if spec.builtin_code
-        else "PyTorch has no built-in for it; "
-    )
+def code_section(ctx: Context, spec: Activation) -> str:
+    if spec.builtin_code:
+        intro = ctx._(
+            "The built-in one-liner is {code}; the from-scratch version below is actref's own implementation, "
+            "verbatim, with checks that they agree. The test suite runs this block exactly as shown.",
+            code=f"`{spec.builtin_code}`",
+        )
+    else:
+        intro = ctx._(
+            "PyTorch has no built-in for it; the from-scratch version below is actref's own implementation, "
+            "verbatim, with checks that they agree. The test suite runs this block exactly as shown."
+        )
     return "\n".join(
-        [
-            "## Code",
-            "",
-            f"{builtin}the from-scratch version below is actref's own implementation, verbatim, with checks "
-            "that they agree. The test suite runs this block exactly as shown.",
-            "",
-            "```python",
-            code_example(spec).rstrip("\n"),
-            "```",
-            "",
-        ]
+        [f"## {ctx._('Code')}", "", intro, "", "```python", code_example(spec).rstrip("\n"), "```", ""]
     )
 
 
 def measured_section(ctx: Context, spec: Activation) -> str:
-    lines = ["## Measured", ""]
+    lines = [f"## {ctx._('Measured')}", ""]
     for provider in PROVIDERS:
         lines += [provider.activation_markdown(ctx, spec.name).strip("\n"), ""]
     return "\n".join(lines)
 
 
-def references_section(spec: Activation) -> str:
-    lines = ["## References", ""]
+def references_section(ctx: Context, spec: Activation) -> str:
+    lines = [f"## {ctx._('References')}", ""]
     if spec.paper is not None:
-        p = spec.paper
+        p = spec.paper  # a citation is the same in every language
         venue = f", {p.venue}" if p.venue else ""
         lines.append(f"- {p.authors} ({p.year}). [*{p.title}*]({p.url}){venue}.")
     else:
-        lines.append(f"- No paper to cite: {spec.paper_note or 'no single paper introduced it.'}")
+        note = (
+            ctx.spec_text(spec, "paper_note") if spec.paper_note else ctx._("no single paper introduced it.")
+        )
+        lines.append("- " + ctx._("No paper to cite: {note}", note=note))
     related = []
     for other in spec.related:
         try:
@@ -530,40 +672,86 @@ def references_section(spec: Activation) -> str:
         if target.name != spec.name and target.name not in [r.name for r in related]:
             related.append(target)
     if related:
-        lines.append("- Related: " + ", ".join(f"[{r.title}]({r.name}.md)" for r in related) + ".")
+        links = join_names(ctx, [f"[{r.title}]({r.name}.md)" for r in related])
+        lines.append("- " + ctx._("Related: {links}.", links=links))
     lines.append("")
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------- pages
-def check_pages(docs_dir: Path) -> None:
-    """Raise unless every registry activation has exactly one prose page and every page an activation."""
+PAGE_FILE = re.compile(r"(?P<name>[a-z0-9_]+)(?:\.(?P<lang>[a-z]{2}))?\.md")
+
+
+def check_pages(docs_dir: Path, languages: tuple[str, ...] = i18n.LANGUAGES) -> None:
+    """Raise unless every registry activation has exactly one prose page per language (NAME.md in English,
+    NAME.zh.md in Chinese) and every page an activation."""
     pages_dir = docs_dir / "activations"
-    have = {p.stem for p in pages_dir.glob("*.md") if p.stem != "index"}
+    have: dict[str, set[str]] = {lang: set() for lang in languages}
+    strays = []
+    for path in sorted(pages_dir.glob("*.md")):
+        m = PAGE_FILE.fullmatch(path.name)
+        lang = (m.group("lang") or i18n.DEFAULT_LANGUAGE) if m else None
+        if m is None or lang not in i18n.LANGUAGES:
+            strays.append(path.name)
+        elif m.group("name") != "index" and lang in have:
+            have[lang].add(m.group("name"))
     want = set(catalog.names())
     problems = []
-    if missing := sorted(want - have):
+    if missing := sorted(want - have.get(i18n.DEFAULT_LANGUAGE, want)):
         problems.append(
             "no page for registry activation(s) "
             + ", ".join(missing)
             + ": write docs/activations/<name>.md (prose only, see notes/PAGES.md)"
         )
-    if orphans := sorted(have - want):
+    for lang in languages:
+        if lang == i18n.DEFAULT_LANGUAGE:
+            continue
+        if missing := sorted(want - have[lang]):
+            problems.append(
+                f"no {lang} page for registry activation(s) {', '.join(missing)}: write "
+                + ", ".join(f"docs/activations/{n}.{lang}.md" for n in missing)
+                + f" (the prose in {lang}, with '## {prose_heading('Pros', lang)}' and "
+                f"'## {prose_heading('Cons', lang)}', and the `spec:` front matter that "
+                "`python -m actref.site.i18n NAME` prints, translated)"
+            )
+    orphans = sorted(
+        f"activations/{n}.md" if lang == i18n.DEFAULT_LANGUAGE else f"activations/{n}.{lang}.md"
+        for lang, names in have.items()
+        for n in names - want
+    )
+    if orphans:
         problems.append(
             "page(s) without a registry activation: "
-            + ", ".join(f"activations/{o}.md" for o in orphans)
+            + ", ".join(orphans)
             + " (rename to the canonical name, or add the spec to actref/catalog/)"
+        )
+    if strays:
+        problems.append(
+            f"page(s) named neither NAME.md nor NAME.LANG.md with LANG one of {', '.join(i18n.LANGUAGES[1:])}: "
+            + ", ".join(f"activations/{s}" for s in strays)
         )
     if problems:
         raise PageError("; ".join(problems))
 
 
+def family_text(ctx: Context, family: str, short: bool = False) -> str:
+    """A family's title in the page's language (the nav's, translated in nav.po); `short` drops its
+    parenthesis ('Exponential', not 'Exponential (ELU family)')."""
+    title = ctx._(family_title(family))
+    return re.sub(r"\s*[(（].*[)）]$", "", title) if short else title
+
+
 def activation_page(ctx: Context, name: str, prose_text: str) -> str:
-    """The full markdown of docs/activations/<name>.md: generated sections around the hand-written prose."""
+    """The full markdown of docs/activations/<name>.md (or its twin in another language, NAME.LANG.md):
+    generated sections around the hand-written prose."""
     spec = catalog.get(name)
-    prose = parse_prose(prose_text, ctx.page_src)
-    aliases = ", ".join(f"`{a}`" for a in spec.aliases)
-    meta = f"*Family:* {family_title(spec.family)}" + (f" · *also known as* {aliases}" if aliases else "")
+    prose = parse_prose(prose_text, ctx.page_src, ctx.lang)
+    family = family_text(ctx, spec.family)
+    if spec.aliases:
+        aliases = join_names(ctx, [f"`{a}`" for a in spec.aliases])
+        meta = ctx._("*Family:* {family} · *also known as* {aliases}", family=family, aliases=aliases)
+    else:
+        meta = ctx._("*Family:* {family}", family=family)
     parts = [
         f"# {spec.title}",
         "",
@@ -571,26 +759,20 @@ def activation_page(ctx: Context, name: str, prose_text: str) -> str:
         "",
         meta + f' · `actref.get("{spec.name}")`',
         "",
-        definition_section(spec),
-        derivative_section(spec),
-        properties_section(spec),
+        definition_section(ctx, spec),
+        derivative_section(ctx, spec),
+        properties_section(ctx, spec),
         plot_section(ctx, spec),
-        "## Pros",
-        "",
-        prose.section("Pros"),
-        "",
-        "## Cons",
-        "",
-        prose.section("Cons"),
-        "",
     ]
+    for key in REQUIRED_PROSE:
+        parts += [f"## {prose_heading(key, ctx.lang)}", "", prose.section(key), ""]
     for heading, body in prose.extra:
         parts += [f"## {heading}", "", body, ""]
     parts += [
-        code_section(spec),
+        code_section(ctx, spec),
         measured_section(ctx, spec),
         framework_pages.activation_markdown(ctx, spec.name),
-        references_section(spec),
+        references_section(ctx, spec),
     ]
     return "\n".join(parts)
 
@@ -599,15 +781,15 @@ def activation_page(ctx: Context, name: str, prose_text: str) -> str:
 def activation_table(ctx: Context) -> str:
     """Directive: the sortable table of every activation (properties + providers' extra columns)."""
     headers = [
-        "Activation",
-        "Family",
-        "Range",
-        "Monotonic",
-        "Smoothness",
-        "Zero-centred",
-        "Saturates",
+        ctx._("Activation"),
+        ctx._("Family"),
+        ctx._("Range"),
+        ctx._("Monotonic"),
+        ctx._("Smoothness"),
+        ctx._("Zero-centred"),
+        ctx._("Saturates"),
         "f(0)",
-        "Init",
+        ctx._("Init"),
     ]
     extra_headers: list[str] = []
     extra_cells: dict[str, list[str]] = {}
@@ -629,24 +811,24 @@ def activation_table(ctx: Context) -> str:
         props = spec.properties
         cells = [
             f"[{spec.title}]({rel}{spec.name}.md)",
-            re.sub(r"\s*\(.*\)$", "", family_title(spec.family)),  # "Exponential", not "(ELU family)"
+            family_text(ctx, spec.family, short=True),
             range_text(spec, latex=False),
-            yes_no(props.monotonic) if props else "—",
-            smoothness_text(spec, latex=False),
-            yes_no(props.zero_centred) if props else "—",
-            saturation_text(spec),
+            yes_no(ctx, props.monotonic) if props else "—",
+            smoothness_text(ctx, spec, latex=False),
+            yes_no(ctx, props.zero_centred) if props else "—",
+            saturation_text(ctx, spec),
             f_at_zero(spec),
-            f'<span title="{html.escape(spec.init.describe())}">{init_short(spec)}</span>',
+            f'<span title="{html.escape(init_text(ctx, spec))}">{init_short(spec)}</span>',
             *extra_cells.get(spec.name, [""] * len(extra_headers)),
         ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    lines += [
-        "",
-        "</div>",
-        "",
-        f'<p class="actref-provenance">{len(catalog.names())} activations. Table generated from the registry at '
-        f"build time ({ctx.provenance()}). Click a column header to sort.</p>",
-    ]
+    provenance = ctx._(
+        "{count} activations. Table generated from the registry at build time ({provenance}). Click a column "
+        "header to sort.",
+        count=len(catalog.names()),
+        provenance=ctx.provenance(),
+    )
+    lines += ["", "</div>", "", f'<p class="actref-provenance">{provenance}</p>']
     return "\n".join(lines)
 
 
@@ -656,15 +838,29 @@ def activation_count(ctx: Context) -> str:
 
 
 def page_list(ctx: Context, folder: str) -> str:
-    """Directive: a bullet list linking every page in docs/<folder>/ (except index.md), with its title."""
+    """Directive: a bullet list linking every page in docs/<folder>/ (except index.md), with its title.
+
+    A page in another language lists the twins in its language (their titles), linking to the English file
+    names as every page does (the i18n plugin resolves them to the twin).
+    """
     docs = ctx.build.docs_dir
     rel = relative_prefix(ctx.page_src, folder)
     items = []
     for path in sorted((docs / folder).glob("*.md")):
-        if path.name == "index.md":
+        m = re.fullmatch(r"(?P<stem>.+?)(?:\.(?P<lang>[a-z]{2}))?\.md", path.name)
+        if m.group("stem") == "index" or (m.group("lang") or i18n.DEFAULT_LANGUAGE) != i18n.DEFAULT_LANGUAGE:
             continue
+        shown = _twin(path, ctx.lang)
+        if not shown.exists():
+            shown = path
         title = next(
-            (ln[2:].strip() for ln in path.read_text().splitlines() if ln.startswith("# ")), path.stem
+            (ln[2:].strip() for ln in shown.read_text(encoding="utf-8").splitlines() if ln.startswith("# ")),
+            path.stem,
         )
         items.append(f"- [{title}]({rel}{path.name})")
-    return "\n".join(items) if items else "*No pages here yet.*"
+    return "\n".join(items) if items else ctx._("*No pages here yet.*")
+
+
+def _twin(path: Path, lang: str) -> Path:
+    """docs/x/page.md's twin in `lang` (docs/x/page.zh.md; the page itself in English)."""
+    return path if lang == i18n.DEFAULT_LANGUAGE else path.with_name(f"{path.stem}.{lang}.md")

@@ -19,6 +19,7 @@ import math
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sympy
@@ -27,6 +28,8 @@ from sympy.printing.jscode import JavascriptCodePrinter
 
 from actref import catalog, symbolic
 from actref.registry import Activation, Param
+from actref.site import i18n
+from actref.site.cache import REPO_ROOT
 
 x = symbolic.x
 z = sympy.Symbol("z", real=True)
@@ -533,13 +536,44 @@ def helper_code() -> str:
     return "\n".join(lines)
 
 
-def activations_js(specs: Iterable[Activation] | None = None, meta: dict | None = None) -> str:
-    """The whole data file: `window.actrefDefine = (M) => ({...})`, called once by the runtime."""
+def localised_data(spec: Activation, lang: str, docs_dir: Path | None = None) -> dict:
+    """activation_code(spec).data with its words in `lang`: the parameters' doc and valid from the spec's
+    translation (docs/activations/NAME.LANG.md), the stable-form notes from the message catalogue."""
+    data = activation_code(spec).data
+    if i18n.check_language(lang) == i18n.DEFAULT_LANGUAGE:
+        return data
+    docs = Path(docs_dir) if docs_dir is not None else REPO_ROOT / "docs"
+
+    def text(key: str, english: str) -> str:
+        return i18n.spec_text(spec, key, lang, docs) if english else english
+
+    params = [
+        {
+            **q,
+            "doc": text(f"params.{q['name']}.doc", q["doc"]),
+            "valid": text(f"params.{q['name']}.valid", q["valid"]),
+        }
+        for q in data["params"]
+    ]
+    return {**data, "params": params, "notes": [i18n.translate(lang, n) for n in data["notes"]]}
+
+
+def activations_js(
+    specs: Iterable[Activation] | None = None,
+    meta: dict | None = None,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+    docs_dir: Path | None = None,
+) -> str:
+    """The whole data file: `window.actrefDefine = (M) => ({...})`, called once by the runtime.
+
+    Its words (parameter docs, valid ranges, stable-form notes) are in `lang`; the functions are the same in
+    every language.
+    """
     specs = [s for s in (specs if specs is not None else catalog.all_specs()) if s.elementwise]
     entries = []
     for spec in specs:
         code = activation_code(spec)
-        data = json.dumps(code.data, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(localised_data(spec, lang, docs_dir), ensure_ascii=False, separators=(",", ":"))
         kinks = ", ".join(code.kinks)
         entries.append(
             f"    {json.dumps(spec.name)}: Object.assign({data}, {{\n"

@@ -3,7 +3,8 @@
 The plots themselves are drawn in the browser by assets/vendor/live-plot/live-plot.js from the generated
 assets/actref/activations.js (actref.site.explorer); this module writes the containers they fill (on an
 activation page, around the static figure that readers without JavaScript see), and the notes on how the
-JavaScript computes each function.
+JavaScript computes each function. Its words are in the page's language (ctx._; Chinese in
+actref/site/locale/zh/explorer.po, with the stable-form notes of actref.site.explorer).
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ if TYPE_CHECKING:
     from actref.site.context import Context
 
 
-def _notes_list(notes: list[str]) -> list[str]:
-    return [f"- {note}." for note in notes]
+def _join(ctx: Context, items: list[str]) -> str:
+    return ctx._(", ").join(items)
 
 
-def one_plot(spec: Activation, figure: str) -> str:
+def one_plot(ctx: Context, spec: Activation, figure: str) -> str:
     """The Plot section's one plot: the static figure, followed by the live plot that takes its place.
 
     Without JavaScript (and in print) the reader sees the figure; when live-plot.js has drawn the live plot,
@@ -34,19 +35,24 @@ def one_plot(spec: Activation, figure: str) -> str:
     """
     if not spec.elementwise:
         return figure
-    sliders = " with sliders" if explorer.numeric_params(spec) else ""
-    overlay = ", the torch built-in dashed" if spec.builtin is not None else ""
-    show = html.escape(f"Show the static figure (f′ by autograd{overlay})", quote=True)
+    if spec.builtin is not None:
+        show = ctx._("Show the static figure (f′ by autograd, the torch built-in dashed)")
+    else:
+        show = ctx._("Show the static figure (f′ by autograd)")
+    if explorer.numeric_params(spec):
+        fallback = ctx._("*With JavaScript on, a live plot with sliders takes this figure's place.*")
+    else:
+        fallback = ctx._("*With JavaScript on, a live plot takes this figure's place.*")
     return "\n".join(
         [
-            f'<div class="actref-plot" data-show-label="{show}" markdown="1">',
+            f'<div class="actref-plot" data-show-label="{html.escape(show, quote=True)}" markdown="1">',
             "",
             figure,
             "",
             # The fallback text is replaced by the plot when the script runs.
             f'<div class="actref-live" data-activation="{html.escape(spec.name)}" markdown="1">',
             "",
-            f"*With JavaScript on, a live plot{sliders} takes this figure's place.*",
+            fallback,
             "",
             "</div>",
             "",
@@ -66,29 +72,34 @@ def live_section(ctx: Context, spec: Activation) -> str:
     # The script adds "#name&parameters" to this link as the sliders move (an anchor in the markdown would
     # fail MkDocs' anchor validation: the Explorer's state is not a heading).
     explorer_link = (
-        f"[Explorer]({relative(ctx.page_src, 'explorer.md')})"
+        f"[{ctx._('Explorer')}]({relative(ctx.page_src, 'explorer.md')})"
         f'{{ .actref-explorer-link data-activation="{spec.name}" }}'
     )
     params = explorer.numeric_params(spec)
-    sliders = (
-        f" Move {'its parameter' if len(params) == 1 else 'its parameters'} with the "
-        f"{'slider' if len(params) == 1 else 'sliders'}; values the spec rejects cannot be set."
-        if params
-        else ""
+    text = ctx._(
+        "The live plot computes f and f′ in your browser by JavaScript that sympy printed from the two formulas "
+        "above (`actref.site.explorer`); the browser test checks it against this page's torch code at 201 "
+        "points."
     )
-    overlay = ", the torch built-in overlaid" if spec.builtin is not None else ""
-    lines = [
-        '<div class="actref-live-notes" markdown="1">',
-        "",
-        f"The live plot computes f and f′ in your browser by JavaScript that sympy printed from the two formulas "
-        f"above (`actref.site.explorer`); the browser test checks it against this page's torch code at 201 "
-        f"points.{sliders} The static figure it replaces (f′ by autograd{overlay}) is what prints."
-        f" Compare it with other activations in the {explorer_link}.",
-        "",
-    ]
+    if len(params) == 1:
+        text += ctx._(" Move its parameter with the slider; values the spec rejects cannot be set.")
+    elif params:
+        text += ctx._(" Move its parameters with the sliders; values the spec rejects cannot be set.")
+    if spec.builtin is not None:
+        text += ctx._(
+            " The static figure it replaces (f′ by autograd, the torch built-in overlaid) is what prints."
+        )
+    else:
+        text += ctx._(" The static figure it replaces (f′ by autograd) is what prints.")
+    text += ctx._(" Compare it with other activations in the {explorer}.", explorer=explorer_link)
+    lines = ['<div class="actref-live-notes" markdown="1">', "", text, ""]
     if code.notes:
-        lines += ["Where the formula as written would lose accuracy, the JavaScript uses a stable form:", ""]
-        lines += [*_notes_list(code.notes), ""]
+        lines += [
+            ctx._("Where the formula as written would lose accuracy, the JavaScript uses a stable form:"),
+            "",
+        ]
+        lines += [f"- {ctx._('{note}.', note=ctx._(note))}" for note in code.notes]
+        lines += [""]
     lines += ["</div>", ""]
     return "\n".join(lines)
 
@@ -100,16 +111,12 @@ def explorer_widget(ctx: Context) -> str:
         for spec in catalog.all_specs()
         if spec.elementwise
     ]
-    return "\n".join(
-        [
-            '<div class="actref-explorer" markdown="1">',
-            "",
-            "*The Explorer draws its plots with JavaScript. Without it, each activation page has a static "
-            f"figure of f and f′:* {', '.join(links)}.",
-            "",
-            "</div>",
-        ]
+    text = ctx._(
+        "*The Explorer draws its plots with JavaScript. Without it, each activation page has a static figure of "
+        "f and f′:* {links}.",
+        links=_join(ctx, links),
     )
+    return "\n".join(['<div class="actref-explorer" markdown="1">', "", text, "", "</div>"])
 
 
 def stable_forms(ctx: Context) -> str:
@@ -121,4 +128,7 @@ def stable_forms(ctx: Context) -> str:
         for note in explorer.activation_code(spec).notes:
             url = relative(ctx.page_src, f"activations/{spec.name}.md")
             users.setdefault(note, []).append(f"[{spec.title}]({url})")
-    return "\n".join(f"- {note}: {', '.join(names)}." for note, names in users.items())
+    return "\n".join(
+        "- " + ctx._("{note}: {names}.", note=ctx._(note), names=_join(ctx, names))
+        for note, names in users.items()
+    )

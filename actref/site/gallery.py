@@ -2,7 +2,9 @@
 
 The cards are plain HTML in the page (every card shows without JavaScript); docs/javascripts/gallery.js adds
 the filters (by family and by property) and the sort control, reading each card's data attributes. The
-thumbnails are drawn by actref.site.thumbnails and cached like every other generated file.
+thumbnails are drawn by actref.site.thumbnails and cached like every other generated file (once, for every
+language). The words on the cards and in the filters are in the page's language (ctx._; Chinese in
+actref/site/locale/zh/gallery.po, gallery.js's own in the same file).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import functools
 import html
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,9 +20,9 @@ import sympy
 
 from actref import catalog
 from actref.site import thumbnails
-from actref.site.activation_pages import range_text
+from actref.site.activation_pages import family_text, range_text
 from actref.site.links import relative_prefix
-from actref.site.nav import family_order, family_title
+from actref.site.nav import family_order
 
 if TYPE_CHECKING:
     from actref.registry import Activation
@@ -33,8 +34,8 @@ class Property:
     """A yes/no property a card shows as a tag and the gallery filters by."""
 
     key: str  # the token in a card's data-properties
-    label: str  # the tag's text and the filter's label
-    meaning: str  # one line for the key under the gallery
+    label: str  # the tag's text and the filter's label (English: the message id; ctx._ translates it)
+    meaning: str  # one line for the key under the gallery (likewise)
     holds: Callable[[Activation], bool]
 
 
@@ -86,9 +87,9 @@ def card_properties(spec: Activation) -> list[str]:
     return [p.key for p in PROPERTIES if p.holds(spec)]
 
 
-def short_family(family: str) -> str:
+def short_family(ctx: Context, family: str) -> str:
     """'Exponential', not 'Exponential (ELU family)': the family's title without its parenthesis."""
-    return re.sub(r"\s*\(.*\)$", "", family_title(family))
+    return family_text(ctx, family, short=True)
 
 
 def ordered_specs() -> list[Activation]:
@@ -112,14 +113,37 @@ def _attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
+def _short(v: float) -> str:
+    return f"{v:.3g}".replace("-", "−")
+
+
+def alt_text(ctx: Context, spec: Activation) -> str:
+    """The thumbnail's alt text in the page's language (in English, thumbnails.alt_text: what is drawn, over
+    which range)."""
+    lo, hi = (_short(v) for v in spec.plot_range)
+    return ctx._(
+        "{title}: f (solid) and f′ by autograd (dashed) over {slice} from {lo} to {hi}",
+        title=spec.title,
+        slice=ctx._(thumbnails.slice_text(spec)),
+        lo=lo,
+        hi=hi,
+    )
+
+
 def card(ctx: Context, spec: Activation, order: int) -> str:
     """One card: the thumbnail and title (one link to the page), family, range, smoothness, property tags."""
     rel = relative_prefix(ctx.page_src, "activations")
     keys = card_properties(spec)
-    labels = {p.key: p.label for p in PROPERTIES}
+    labels = {p.key: ctx._(p.label) for p in PROPERTIES}
     smoothness = spec.properties.smoothness if spec.properties else "—"
     rank = SMOOTHNESS_ORDER.index(smoothness) if smoothness in SMOOTHNESS_ORDER else len(SMOOTHNESS_ORDER)
-    alt = thumbnails.alt_text(spec).replace("[", "(").replace("]", ")")
+    alt = alt_text(ctx, spec).replace("[", "(").replace("]", ")")
+    meta = ctx._(
+        "{family} · range {range} · {smoothness}",
+        family=html.escape(short_family(ctx, spec.family)),
+        range=html.escape(range_text(spec, latex=False)),
+        smoothness=html.escape(ctx._("discontinuous") if smoothness == "discontinuous" else smoothness),
+    )
     tags = "".join(f"<li>{html.escape(labels[k])}</li>" for k in keys)
     data = {
         "name": spec.name,
@@ -136,9 +160,10 @@ def card(ctx: Context, spec: Activation, order: int) -> str:
             f"[![{alt}]({thumbnail(ctx, spec)}){{ width={thumbnails.WIDTH} height={thumbnails.HEIGHT} "
             f'loading=lazy }}<span class="actref-card-title">{html.escape(spec.title)}</span>]'
             f"({rel}{spec.name}.md){{ .actref-card-link }}",
-            f'<p class="actref-card-meta" markdown="span">{html.escape(short_family(spec.family))} · '
-            f"range {html.escape(range_text(spec, latex=False))} · {html.escape(smoothness)}</p>",
-            f'<ul class="actref-card-tags" aria-label="Properties">{tags}</ul>' if tags else "",
+            f'<p class="actref-card-meta" markdown="span">{meta}</p>',
+            f'<ul class="actref-card-tags" aria-label="{_attr(ctx._("Properties"))}">{tags}</ul>'
+            if tags
+            else "",
             "</li>",
         ]
     )
@@ -148,9 +173,18 @@ def activation_gallery(ctx: Context) -> str:
     """Directive: the gallery of every activation, grouped by family; filters and sorting come with the script."""
     specs = ordered_specs()
     filters = {
-        "families": [[f, short_family(f)] for f in family_order()],
-        "properties": [[p.key, p.label] for p in PROPERTIES],
+        "families": [[f, short_family(ctx, f)] for f in family_order()],
+        "properties": [[p.key, ctx._(p.label)] for p in PROPERTIES],
     }
+    provenance = ctx._(
+        "{count} activations. Thumbnails drawn at build time by <code>actref.site.thumbnails</code> from "
+        "actref's implementation, f′ by autograd ({provenance}).",
+        count=len(specs),
+        provenance=ctx.provenance(),
+    )
+    tags = ctx._("; ").join(
+        ctx._("**{label}**: {meaning}", label=ctx._(p.label), meaning=ctx._(p.meaning)) for p in PROPERTIES
+    )
     lines = [
         f"<div class=\"actref-gallery\" data-filters='{_attr(json.dumps(filters, ensure_ascii=False))}' "
         'markdown="1">',
@@ -161,9 +195,8 @@ def activation_gallery(ctx: Context) -> str:
         "",
         "</div>",
         "",
-        f'<p class="actref-provenance">{len(specs)} activations. Thumbnails drawn at build time by '
-        f"<code>actref.site.thumbnails</code> from actref's implementation, f′ by autograd ({ctx.provenance()}).</p>",
+        f'<p class="actref-provenance">{provenance}</p>',
         "",
-        "The tags: " + "; ".join(f"**{p.label}**: {p.meaning}" for p in PROPERTIES) + ".",
+        ctx._("The tags: {tags}.", tags=tags),
     ]
     return "\n".join(lines)

@@ -153,10 +153,13 @@ def test_warm_build_redraws_nothing(built_site, mkdocs_env):
 
 
 # ---------------------------------------------------------------------------------------------- contract
-def _docs(tmp_path: Path, names: list[str]) -> Path:
+def _docs(tmp_path: Path, names: list[str], zh: list[str] | None = None) -> Path:
+    """docs/activations with an English page for each of `names` and a Chinese twin for each of `zh`."""
     (tmp_path / "activations").mkdir(parents=True)
     for n in names:
         (tmp_path / "activations" / f"{n}.md").write_text("Summary.\n\n## Pros\n\n- a\n\n## Cons\n\n- b\n")
+    for n in names if zh is None else zh:
+        (tmp_path / "activations" / f"{n}.zh.md").write_text("摘要。\n\n## 优点\n\n- 甲\n\n## 缺点\n\n- 乙\n")
     return tmp_path
 
 
@@ -169,6 +172,12 @@ def test_a_missing_or_orphan_page_fails_the_build(tmp_path):
         activation_pages.check_pages(_docs(tmp_path / "missing", names[1:]))
     with pytest.raises(errors.PageError, match=r"activations/not_an_activation\.md"):
         activation_pages.check_pages(_docs(tmp_path / "orphan", [*names, "not_an_activation"]))
+    # Every activation has a Chinese twin too; a missing one is named, with the file to write.
+    with pytest.raises(errors.PageError, match=rf"no zh page for .*docs/activations/{names[0]}\.zh\.md"):
+        activation_pages.check_pages(_docs(tmp_path / "no_zh", names, zh=names[1:]))
+    activation_pages.check_pages(tmp_path / "no_zh", languages=("en",))  # an English-only build
+    with pytest.raises(errors.PageError, match=r"activations/not_an_activation\.zh\.md"):
+        activation_pages.check_pages(_docs(tmp_path / "zh_orphan", names, zh=[*names, "not_an_activation"]))
 
 
 @pytest.mark.parametrize(

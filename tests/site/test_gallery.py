@@ -22,6 +22,7 @@ from actref.site import activation_pages, cache, context, explorer_pages, galler
 
 NAMES = catalog.names()
 SVG = "{http://www.w3.org/2000/svg}"
+EN = context.SiteBuild(None, draw=False, mode="cached").context("activations/index.md")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,8 @@ def test_every_activation_has_a_card_with_thumbnail_family_and_properties(galler
     assert f"]({name}.md)" in card  # the card links to the activation's page (MkDocs validates the link)
     alt = re.search(r"!\[([^\]]+)\]", card).group(1)
     assert alt.startswith(spec.title) and "f′ by autograd" in alt
-    assert gallery.short_family(spec.family) in card
+    assert gallery.short_family(EN, spec.family) in card
+    assert alt == thumbnails.alt_text(spec).replace("[", "(").replace("]", ")")  # the English is thumbnails'
     for key in gallery.card_properties(spec):
         label = next(p.label for p in gallery.PROPERTIES if p.key == key)
         assert f"<li>{html.escape(label)}</li>" in card
@@ -185,7 +187,7 @@ def _figure(name: str) -> str:
 @pytest.mark.parametrize("name", NAMES)
 def test_one_plot_per_page_the_live_plot_follows_the_figure_it_replaces(name):
     spec = catalog.get(name)
-    block = explorer_pages.one_plot(spec, _figure(name))
+    block = explorer_pages.one_plot(EN, spec, _figure(name))
     if not spec.elementwise:
         assert block == _figure(name)  # no live plot: the figure is the plot
         assert explorer_pages.live_section(None, spec) == ""

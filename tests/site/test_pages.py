@@ -9,8 +9,10 @@ import pytest
 
 import actref
 from actref.site import activation_pages as pages
+from actref.site.context import SiteBuild
 
 NAMES = actref.names()
+EN = SiteBuild(None, draw=False, mode="cached").context("activations/relu.md")
 
 
 def _headings(page_html: str, level: int) -> list[str]:
@@ -101,7 +103,7 @@ def test_parameter_defaults_read_as_typed():
     assert pages.param_value(20.0) == "20.0"
     assert pages.param_value(1.6732632423543772) == "1.67326"
     assert pages.param_value(False) == "False" and pages.param_value(-1) == "-1"
-    assert "`upper=1/3`" in pages.properties_section(actref.get("rrelu"))
+    assert "`upper=1/3`" in pages.properties_section(EN, actref.get("rrelu"))
 
 
 def test_short_init_labels():
@@ -120,36 +122,37 @@ def test_kink_notes_read_as_one_sentence():
         pages.kink_note_text("torch returns negative_slope at 0.") == " (torch returns negative_slope at 0)."
     )
     assert pages.kink_note_text("Left derivative 0, right −1/2.") == ". Left derivative 0, right −1/2."
-    section = pages.derivative_section(actref.get("rrelu"))
+    section = pages.derivative_section(EN, actref.get("rrelu"))
     assert "(= 0.229167 by default) in evaluation mode; in training mode" in section
     assert ". In evaluation" not in section
 
 
 def test_named_functions_are_defined_where_used():
-    sigmoid = pages.definition_section(actref.get("sigmoid"))
+    sigmoid = pages.definition_section(EN, actref.get("sigmoid"))
     assert r"where $\sigma(z) = \frac{1}{1 + e^{-z}}$ is the logistic sigmoid." in sigmoid
-    gelu_def = pages.definition_section(actref.get("gelu"))
+    gelu_def = pages.definition_section(EN, actref.get("gelu"))
     assert r"\Phi(z) =" in gelu_def and r"\varphi(z)" not in gelu_def
-    gelu_der = pages.derivative_section(actref.get("gelu"))
+    gelu_der = pages.derivative_section(EN, actref.get("gelu"))
     assert r"\varphi(z) =" in gelu_der and r"\Phi(z) =" not in gelu_der  # Φ was defined above
     softplus = actref.get("softplus")
-    assert "where" not in pages.definition_section(softplus)
-    assert r"\sigma(z) =" in pages.derivative_section(softplus)
-    assert r"\varphi(z) =" in pages.derivative_section(actref.get("geglu"))  # from LaTeX: no sympy derivative
-    assert "where" not in pages.definition_section(actref.get("relu"))
+    assert "where" not in pages.definition_section(EN, softplus)
+    assert r"\sigma(z) =" in pages.derivative_section(EN, softplus)
+    geglu = actref.get("geglu")
+    assert r"\varphi(z) =" in pages.derivative_section(EN, geglu)  # from LaTeX: no sympy derivative
+    assert "where" not in pages.definition_section(EN, actref.get("relu"))
 
 
 def test_property_notes_are_separate_lines_and_smoothness_is_explained():
-    softplus = pages.properties_section(actref.get("softplus"))
+    softplus = pages.properties_section(EN, actref.get("softplus"))
     smooth = next(line for line in softplus.splitlines() if line.startswith("| Smoothness"))
     assert "C^\\infty" in smooth and "discontinuous" not in smooth  # the exact function, not torch's cut-off
     also = next(line for line in softplus.splitlines() if line.startswith("| Also"))
     assert "C∞" not in also and "log(2)" in also
-    tanhshrink = pages.properties_section(actref.get("tanhshrink"))
+    tanhshrink = pages.properties_section(EN, actref.get("tanhshrink"))
     also = next(line for line in tanhshrink.splitlines() if line.startswith("| Also"))
     assert "<br>" in also and ".; " not in also and "; f(x)" not in also
-    assert pages.smoothness_text(actref.get("softplus"), latex=False) == "C∞"
-    assert pages.smoothness_text(actref.get("hardshrink"), latex=False) == "discontinuous"
+    assert pages.smoothness_text(EN, actref.get("softplus"), latex=False) == "C∞"
+    assert pages.smoothness_text(EN, actref.get("hardshrink"), latex=False) == "discontinuous"
 
 
 def test_all_activations_table_is_compact(built_site):
