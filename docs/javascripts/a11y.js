@@ -8,9 +8,11 @@
 // - A display formula wider than the column scrolls (actref.css); it becomes focusable only when it does.
 //
 // document$ is Material's page observable: this runs on the first load and after every instant navigation.
+// Words are in the page's language: window.actrefT (assets/actref/messages.js) translates them.
 document$.subscribe(({ body }) => {
+  const t = (message, fields) => window.actrefT(message, fields);
   document.querySelectorAll(".md-search[role='dialog']:not([aria-label])").forEach((dialog) => {
-    dialog.setAttribute("aria-label", "Search");
+    dialog.setAttribute("aria-label", t("Search"));
   });
   const focusable = (element) => {
     if (!element.hasAttribute("tabindex")) element.setAttribute("tabindex", "0");

@@ -4,11 +4,14 @@
 // its family is one of the families ticked (none ticked: any family) and it has every property ticked. The
 // table under the gallery follows the same filters, row by row (the row's link names its activation).
 // document$ is Material's page observable: this runs on the first load and after every instant navigation.
+// Its words are in the page's language: window.actrefT (assets/actref/messages.js) translates them; the family
+// and property labels come translated in the gallery's data-filters (actref.site.gallery).
 (function () {
-  const SORTS = [
-    ["order", "family"],
-    ["title", "name"],
-    ["smoothness", "smoothness (smoothest first)"],
+  const t = (message, fields) => window.actrefT(message, fields);
+  const SORTS = () => [
+    ["order", t("family")],
+    ["title", t("name")],
+    ["smoothness", t("smoothness (smoothest first)")],
   ];
 
   function element(tag, attributes, ...children) {
@@ -21,15 +24,15 @@
     return el;
   }
 
-  function checkboxes(gallery, legend, items, counts, onChange) {
+  function checkboxes(gallery, group, legend, items, counts, onChange) {
     const boxes = [];
     const set = element("fieldset", { class: "actref-gallery-filter" }, element("legend", { text: legend }));
     for (const [key, label] of items) {
-      const id = `actref-gallery-${legend.toLowerCase()}-${key}`;
+      const id = `actref-gallery-${group}-${key}`;
       const box = element("input", { type: "checkbox", id, value: key });
       box.addEventListener("change", onChange);
       boxes.push(box);
-      set.append(element("span", { class: "actref-gallery-option" }, box, element("label", { for: id, text: `${label} (${counts[key] || 0})` })));
+      set.append(element("span", { class: "actref-gallery-option" }, box, element("label", { for: id, text: t("{label} ({count})", { label, count: counts[key] || 0 }) })));
     }
     return { set, boxes };
   }
@@ -52,13 +55,13 @@
       familyCounts[card.dataset.family] = (familyCounts[card.dataset.family] || 0) + 1;
       for (const p of propertiesOf(card)) propertyCounts[p] = (propertyCounts[p] || 0) + 1;
     }
-    const families = checkboxes(gallery, "Family", filters.families, familyCounts, update);
-    const properties = checkboxes(gallery, "Properties", filters.properties, propertyCounts, update);
+    const families = checkboxes(gallery, "family", t("Family"), filters.families, familyCounts, update);
+    const properties = checkboxes(gallery, "properties", t("Properties"), filters.properties, propertyCounts, update);
     const sortId = "actref-gallery-sort";
     const sort = element("select", { id: sortId });
-    for (const [key, label] of SORTS) sort.append(element("option", { value: key, text: label }));
+    for (const [key, label] of SORTS()) sort.append(element("option", { value: key, text: label }));
     sort.addEventListener("change", reorder);
-    const clear = element("button", { type: "button", class: "actref-live-button", text: "Clear filters" });
+    const clear = element("button", { type: "button", class: "actref-live-button", text: t("Clear filters") });
     clear.addEventListener("click", () => {
       for (const box of [...families.boxes, ...properties.boxes]) box.checked = false;
       update();
@@ -69,7 +72,7 @@
       { class: "actref-gallery-controls" },
       families.set,
       properties.set,
-      element("p", { class: "actref-gallery-sort" }, element("label", { for: sortId, text: "Sort by " }), sort, " ", clear),
+      element("p", { class: "actref-gallery-sort" }, element("label", { for: sortId, text: t("Sort by ") }), sort, " ", clear),
       status,
     );
     gallery.insertBefore(controls, list);
@@ -98,10 +101,10 @@
       }
       status.textContent =
         shown.size === 0
-          ? "No activation matches every filter ticked; untick one, or clear the filters."
+          ? t("No activation matches every filter ticked; untick one, or clear the filters.")
           : shown.size === cards.length
-            ? `Showing all ${cards.length} activations.`
-            : `Showing ${shown.size} of ${cards.length} activations (the table below too).`;
+            ? t("Showing all {count} activations.", { count: cards.length })
+            : t("Showing {shown} of {count} activations (the table below too).", { shown: shown.size, count: cards.length });
     }
 
     function reorder() {

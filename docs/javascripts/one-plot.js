@@ -3,14 +3,16 @@
 // torch implementation and the torch built-in overlaid, which the live plot in the browser cannot have.
 //
 // document$ is Material's page observable: this runs on the first load and after every instant navigation.
+// The button's words are in the page's language: window.actrefT (assets/actref/messages.js) translates them.
 document$.subscribe(({ body }) => {
+  const t = (message, fields) => window.actrefT(message, fields);
   body.querySelectorAll(".actref-plot").forEach((plot, index) => {
     const figure = plot.querySelector(":scope > .actref-figure");
     const live = plot.querySelector(":scope > .actref-live");
     if (!figure || !live || plot.querySelector(":scope > .actref-figure-toggle")) return;
     const addToggle = () => {
       if (!figure.id) figure.id = `actref-static-figure-${index + 1}`;
-      const label = plot.dataset.showLabel || "Show the static figure";
+      const label = plot.dataset.showLabel || t("Show the static figure");
       const button = document.createElement("button");
       button.type = "button";
       button.className = "actref-live-button actref-figure-toggle";
@@ -18,7 +20,7 @@ document$.subscribe(({ body }) => {
       const set = (shown) => {
         plot.classList.toggle("actref-show-figure", shown);
         button.setAttribute("aria-expanded", String(shown));
-        button.textContent = shown ? "Hide the static figure" : label;
+        button.textContent = shown ? t("Hide the static figure") : label;
       };
       button.addEventListener("click", () => set(!plot.classList.contains("actref-show-figure")));
       set(false);

@@ -6,7 +6,11 @@
 // A link is written by anyone, so none of its words becomes a key of an ordinary object: names are accepted
 // only when the registry knows them (a Map), parameters only when the activation declares them, and the state
 // holds them in null-prototype objects.
+//
+// Every sentence the page shows is a message of the catalogue (t, from i18n.mjs): English here and in Node,
+// the page's language in the browser.
 
+import { t } from "./i18n.mjs";
 import { inDomain } from "./registry.mjs";
 
 export const SHOW = new Map([
@@ -52,6 +56,9 @@ export function parseNumber(text) {
   return Number.isNaN(v) ? null : v;
 }
 
+const overridden = (earlier, later) =>
+  t("{part} is overridden by {later} later in the link.", { part: quote(earlier), later: quote(later) });
+
 // {names, show, params, refused, messages} for the link `hash` ("#…" or without the "#"):
 // - names: canonical names to plot, each once, in link order (DEFAULT_PICK for an empty link);
 // - show: 0, 1 or 2;
@@ -82,14 +89,14 @@ export function parseLink(hash, registry) {
         const name = decode(item);
         const shown = readable(item).trim();
         if (name === null) {
-          refuse(shown, "encoding", `${quote(shown)} is not a valid percent-encoded name, so it is ignored.`);
+          refuse(shown, "encoding", t("{part} is not a valid percent-encoded name, so it is ignored.", { part: quote(shown) }));
           continue;
         }
         const canonical = registry.find(name);
         if (canonical !== null) picked.add(canonical);
         else if (registry.isVector(name)) {
-          refuse(name.trim(), "vector", `${quote(name.trim())} is not elementwise, so it has no live plot.`);
-        } else refuse(name.trim(), "name", `${quote(name.trim())} is not an activation.`);
+          refuse(name.trim(), "vector", t("{part} is not elementwise, so it has no live plot.", { part: quote(name.trim()) }));
+        } else refuse(name.trim(), "name", t("{part} is not an activation.", { part: quote(name.trim()) }));
       }
       continue;
     }
@@ -97,59 +104,78 @@ export function parseLink(hash, registry) {
     const key = decode(raw.slice(0, eq));
     const value = decode(raw.slice(eq + 1));
     if (key === null || value === null) {
-      refuse(shown, "encoding", `${quote(shown)} is not valid percent-encoding, so it is ignored.`);
+      refuse(shown, "encoding", t("{part} is not valid percent-encoding, so it is ignored.", { part: quote(shown) }));
       continue;
     }
     const k = key.trim();
     if (k === "d") {
       if (!SHOW.has(value.trim())) {
-        refuse(shown, "value", `${quote(shown)} is not a view; use d=0 (f), d=1 (f and f′) or d=2 (f′).`);
+        refuse(shown, "value", t("{part} is not a view; use d=0 (f), d=1 (f and f′) or d=2 (f′).", { part: quote(shown) }));
         continue;
       }
-      if (show) refuse(show.part, "overridden", `${quote(show.part)} is overridden by ${quote(shown)} later in the link.`);
+      if (show) refuse(show.part, "overridden", overridden(show.part, shown));
       show = { value: SHOW.get(value.trim()), part: shown };
       continue;
     }
     const dot = k.indexOf(".");
     if (dot < 0) {
-      refuse(shown, "setting", `${quote(shown)} is not a setting of the Explorer link; use d= or name.parameter=.`);
+      refuse(shown, "setting", t("{part} is not a setting of the Explorer link; use d= or name.parameter=.", { part: quote(shown) }));
       continue;
     }
     const name = k.slice(0, dot);
     const key2 = k.slice(dot + 1);
     const canonical = registry.find(name);
     if (canonical === null) {
-      refuse(shown, "param-name", `${quote(shown)} sets a parameter of ${quote(name.trim())}, which is not an activation with a live plot.`);
+      refuse(
+        shown,
+        "param-name",
+        t("{part} sets a parameter of {name}, which is not an activation with a live plot.", { part: quote(shown), name: quote(name.trim()) }),
+      );
       continue;
     }
     const fixed = registry.specs[canonical].fixed;
     if (Object.prototype.hasOwnProperty.call(fixed, key2) && !registry.param(canonical, key2)) {
       if (value.trim() !== String(fixed[key2])) {
-        refuse(shown, "param", `${quote(shown)}: the live plot of ${canonical} supports ${key2}=${fixed[key2]} only.`);
+        refuse(
+          shown,
+          "param",
+          t("{part}: the live plot of {name} supports {parameter}={value} only.", { part: quote(shown), name: canonical, parameter: key2, value: fixed[key2] }),
+        );
       }
       continue;
     }
     const q = registry.param(canonical, key2);
     if (!q) {
       const valid = registry.specs[canonical].params.map((p) => p.name);
+      const fields = { part: quote(shown), name: canonical, parameter: quote(key2), valid: valid.join(", ") };
       refuse(
         shown,
         "param",
-        `${quote(shown)}: ${canonical} has no parameter ${quote(key2)}; ` +
-          (valid.length ? `its parameters: ${valid.join(", ")}.` : "it has no parameters."),
+        valid.length
+          ? t("{part}: {name} has no parameter {parameter}; its parameters: {valid}.", fields)
+          : t("{part}: {name} has no parameter {parameter}; it has no parameters.", fields),
       );
       continue;
     }
     const v = parseNumber(value);
     if (v === null) {
-      refuse(shown, "value", `${quote(shown)}: ${quote(value)} is not a number; ${q.name} must satisfy ${q.valid}. The default is used.`);
+      refuse(
+        shown,
+        "value",
+        t("{part}: {value} is not a number; {parameter} must satisfy {valid}. The default is used.", {
+          part: quote(shown),
+          value: quote(value),
+          parameter: q.name,
+          valid: q.valid,
+        }),
+      );
       continue;
     }
     if (!settings.has(canonical)) settings.set(canonical, new Map());
     const given = settings.get(canonical);
     if (given.has(q.name)) {
       const earlier = given.get(q.name).part;
-      refuse(earlier, "overridden", `${quote(earlier)} is overridden by ${quote(shown)} later in the link.`);
+      refuse(earlier, "overridden", overridden(earlier, shown));
     }
     given.set(q.name, { value: v, part: shown });
   }
@@ -160,7 +186,7 @@ export function parseLink(hash, registry) {
   for (const [n, given] of settings) {
     if (!picked.has(n)) {
       for (const { part } of given.values()) {
-        refuse(part, "unpicked", `${quote(part)} sets a parameter of “${n}”, which is not picked.`);
+        refuse(part, "unpicked", t("{part} sets a parameter of {name}, which is not picked.", { part: quote(part), name: quote(n) }));
       }
       continue;
     }
@@ -169,7 +195,19 @@ export function parseLink(hash, registry) {
     for (const [key, g] of given) {
       const q = registry.param(n, key);
       if (inDomain(g.value, q.domain)) inRange.push([key, g]);
-      else refuse(g.part, "value", `${quote(g.part)}: ${n}: invalid ${key}=${g.value}; ${key} must satisfy ${q.valid}. The default is used.`);
+      else {
+        refuse(
+          g.part,
+          "value",
+          t("{part}: {name}: invalid {parameter}={value}; {parameter} must satisfy {valid}. The default is used.", {
+            part: quote(g.part),
+            name: n,
+            parameter: key,
+            value: g.value,
+            valid: q.valid,
+          }),
+        );
+      }
     }
     const all = Object.assign(Object.create(null), state.params[n]);
     for (const [key, g] of inRange) all[key] = g.value;
@@ -182,7 +220,7 @@ export function parseLink(hash, registry) {
       trial[key] = g.value;
       const broken = registry.brokenRelation(n, trial);
       if (broken === null) state.params[n] = trial;
-      else refuse(g.part, "value", `${quote(g.part)}: ${broken} The default is used.`);
+      else refuse(g.part, "value", t("{part}: {problem} The default is used.", { part: quote(g.part), problem: broken }));
     }
   }
   state.messages = messages(state.refused, registry);
@@ -197,20 +235,23 @@ export function messages(refused, registry) {
   const lines = [];
   if (unknown.length) {
     const listed = unknown.slice(0, MAX_MESSAGES).map((r) => quote(r.part));
-    const more = unknown.length - listed.length;
+    const fields = { names: listed.join(t(", ")), count: unknown.length - listed.length };
     lines.push(
-      `Unknown activation${unknown.length > 1 ? "s" : ""} in the link: ${listed.join(", ")}` +
-        `${more > 0 ? ` and ${more} more` : ""}.`,
+      fields.count > 0
+        ? t("Unknown activations in the link: {names} and {count} more.", fields)
+        : unknown.length > 1
+          ? t("Unknown activations in the link: {names}.", fields)
+          : t("Unknown activation in the link: {names}.", fields),
     );
   }
   if (refused.some((r) => NAMING.has(r.kind))) {
-    lines.push(`Valid names: ${registry.names.join(", ")} (aliases are accepted too).`);
+    lines.push(t("Valid names: {names} (aliases are accepted too).", { names: registry.names.join(", ") }));
   }
   for (const r of others) lines.push(r.reason);
   if (lines.length > MAX_MESSAGES) {
     const rest = lines.length - (MAX_MESSAGES - 1);
     lines.length = MAX_MESSAGES - 1;
-    lines.push(`… and ${rest} more parts of the link were refused.`);
+    lines.push(t("… and {count} more parts of the link were refused.", { count: rest }));
   }
   return lines;
 }

@@ -11,10 +11,14 @@
 // and an unknown name or an invalid parameter throws an Error naming the problem and the valid choices. Only a
 // registered name and the params object's own keys count (an inherited key is never read, and "__proto__" is an
 // unknown name or parameter), xs is an array or a typed array, and no input reaches Object.prototype.
+//
+// Every word the page shows is a message of the site's catalogue, t("English {field}", {field}) (i18n.mjs):
+// a Chinese page gets its Chinese from assets/actref/messages.js, written from actref/site/locale/zh/.
 
 import uPlot from "uplot";
 import erf from "@stdlib/math-base-special-erf";
 import erfc from "@stdlib/math-base-special-erfc";
+import { t } from "./i18n.mjs";
 import { parseLink } from "./link.mjs";
 import { RELATIONS, RELATION_TEXT, makeRegistry } from "./registry.mjs";
 
@@ -294,7 +298,7 @@ class Chart {
 
   describe() {
     const [lo, hi] = this.view;
-    this.frame.setAttribute("aria-label", `${this.label}, for x from ${format(lo)} to ${format(hi)}`);
+    this.frame.setAttribute("aria-label", t("{plot}, for x from {low} to {high}", { plot: this.label, low: format(lo), high: format(hi) }));
   }
 
   setCurves(curves, range) {
@@ -328,18 +332,17 @@ function toolbar(chart) {
     h("button", { type: "button", class: "actref-live-button", "aria-label": label, title: label, onclick: action, text });
   return h(
     "div",
-    { class: "actref-live-toolbar", role: "group", "aria-label": "Zoom and pan on x" },
-    button("+", "Zoom in on x", () => chart().zoom(0.5)),
-    button("−", "Zoom out on x", () => chart().zoom(2)),
-    button("←", "Pan left", () => chart().pan(-0.2)),
-    button("→", "Pan right", () => chart().pan(0.2)),
-    button("Reset view", "Reset view of x", () => chart().reset()),
+    { class: "actref-live-toolbar", role: "group", "aria-label": t("Zoom and pan on x") },
+    button("+", t("Zoom in on x"), () => chart().zoom(0.5)),
+    button("−", t("Zoom out on x"), () => chart().zoom(2)),
+    button("←", t("Pan left"), () => chart().pan(-0.2)),
+    button("→", t("Pan right"), () => chart().pan(0.2)),
+    button(t("Reset view"), t("Reset view of x"), () => chart().reset()),
   );
 }
 
-const HELP =
-  "Hover or tap the plot to read values. Drag across it to zoom into a range of x, double-click to reset; " +
-  "Ctrl/⌘ + wheel zooms and Shift + wheel pans.";
+const help = () =>
+  t("Hover or tap the plot to read values. Drag across it to zoom into a range of x, double-click to reset; Ctrl/⌘ + wheel zooms and Shift + wheel pans.");
 
 // ------------------------------------------------------------------------------------------ sliders
 // One labelled slider with a number field and a reset button per numeric parameter of `name`. Values the spec
@@ -361,7 +364,7 @@ function paramControls(name, state, onChange) {
     const help = h("p", {
       class: "actref-param-help",
       id: `${id}-help`,
-      text: `Valid: ${[...new Set(rules)].join("; ")}. Default ${fieldText(q.default)}.`,
+      text: t("Valid: {rules}. Default {default}.", { rules: [...new Set(rules)].join(t("; ")), default: fieldText(q.default) }),
     });
     const range = h("input", {
       type: "range",
@@ -377,17 +380,17 @@ function paramControls(name, state, onChange) {
       id: `${id}-number`,
       step: q.slider.step,
       value: fieldText(state[q.name]),
-      "aria-label": `${q.name} value`,
+      "aria-label": t("{parameter} value", { parameter: q.name }),
       "aria-describedby": `${id}-help ${id}-note`,
     });
     const reset = h("button", {
       type: "button",
       class: "actref-live-button",
-      text: "Reset to default",
+      text: t("Reset to default"),
       // The accessible name starts with the visible text (WCAG 2.5.3, axe's label-content-name-mismatch).
-      "aria-label": `Reset to default: ${q.name} = ${fieldText(q.default)}`,
+      "aria-label": t("Reset to default: {parameter} = {default}", { parameter: q.name, default: fieldText(q.default) }),
     });
-    const label = h("label", { for: `${id}-range`, id: `${id}-label` }, h("strong", { text: `${q.symbol} (${q.name})` }), q.doc ? ` — ${q.doc}` : "");
+    const label = h("label", { for: `${id}-range`, id: `${id}-label` }, h("strong", { text: `${q.symbol} (${q.name})` }), q.doc ? t(" — {doc}", { doc: q.doc }) : "");
     const row = h("div", { class: "actref-param-row" }, range, number, reset);
     box.append(h("div", { class: "actref-param", role: "group", "aria-labelledby": `${id}-label` }, label, row, help, note));
 
@@ -410,7 +413,7 @@ function paramControls(name, state, onChange) {
       let out = v;
       let why = "";
       if (q.domain.excluded.includes(out)) {
-        why = `${q.name} = ${fieldText(out)} is not allowed, so the slider skips it. Valid: ${q.valid}.`;
+        why = t("{parameter} = {value} is not allowed, so the slider skips it. Valid: {valid}.", { parameter: q.name, value: fieldText(out), valid: q.valid });
         out = Number((out + direction * step).toPrecision(12));
       }
       for (const [a, op, b] of spec.relations) {
@@ -419,7 +422,7 @@ function paramControls(name, state, onChange) {
           const other = a === q.name ? state[b] : state[a];
           const strict = op === "<" ? step : 0;
           out = a === q.name ? other - strict : other + strict;
-          why = `${a} must be ${RELATION_TEXT.get(op)} ${b}; ${q.name} stops at ${fieldText(out)}.`;
+          why = t("{a} must be {relation} {b}; {parameter} stops at {value}.", { a, relation: RELATION_TEXT.get(op), b, parameter: q.name, value: fieldText(out) });
         }
       }
       try {
@@ -436,14 +439,14 @@ function paramControls(name, state, onChange) {
     const typed = () => {
       const v = number.valueAsNumber;
       try {
-        if (Number.isNaN(v)) throw new Error(`${q.name} must be a number (${q.valid}).`);
+        if (Number.isNaN(v)) throw new Error(t("{parameter} must be a number ({valid}).", { parameter: q.name, valid: q.valid }));
         resolve(name, { ...state, [q.name]: v });
       } catch (e) {
         number.setAttribute("aria-invalid", "true");
-        note.textContent = `${e.message.replace(/^actref: /, "")} Kept ${q.name} = ${fieldText(state[q.name])}.`;
+        note.textContent = t("{problem} Kept {parameter} = {value}.", { problem: e.message.replace(/^actref: /, ""), parameter: q.name, value: fieldText(state[q.name]) });
         return;
       }
-      apply(v, inRange(v, q.slider) ? "" : `${fieldText(v)} is outside the slider's span, but valid.`);
+      apply(v, inRange(v, q.slider) ? "" : t("{value} is outside the slider's span, but valid.", { value: fieldText(v) }));
     };
     number.addEventListener("change", typed);
     reset.addEventListener("click", () => apply(q.default, ""));
@@ -471,7 +474,7 @@ function mountLive(el) {
     { name, p: state, which: "f", colour: colours.f, width: 2.2, label: "f(x)" },
   ];
   el.replaceChildren();
-  const output = h("output", { class: "actref-readout", "aria-live": "polite" }, HELP);
+  const output = h("output", { class: "actref-readout", "aria-live": "polite" }, help());
   let chart = null;
   const onReadout = (x) => {
     if (x === null || !chart) return;
@@ -499,12 +502,12 @@ function mountLive(el) {
     "ul",
     { class: "actref-legend" },
     h("li", {}, h("span", { class: "actref-swatch", style: `background:${colours.f}` }), "f(x)"),
-    h("li", {}, h("span", { class: "actref-swatch actref-swatch-wide", style: `background:${colours.df}` }), "f′(x), the closed-form derivative"),
-    spec.kinks({ ...state }).length ? h("li", {}, h("span", { class: "actref-dot" }), "value at a kink (autograd's choice)") : null,
+    h("li", {}, h("span", { class: "actref-swatch actref-swatch-wide", style: `background:${colours.df}` }), t("f′(x), the closed-form derivative")),
+    spec.kinks({ ...state }).length ? h("li", {}, h("span", { class: "actref-dot" }), t("value at a kink (autograd's choice)")) : null,
   );
   const plotHost = h("div", { class: "actref-live-plot" });
   el.append(params ? params.element : "", plotHost, legend, toolbar(() => chart), output);
-  chart = new Chart(plotHost, { curves: curves(), range: spec.range, onReadout, label: `Live plot of f and f′ of ${spec.title}` });
+  chart = new Chart(plotHost, { curves: curves(), range: spec.range, onReadout, label: t("Live plot of f and f′ of {title}", { title: spec.title }) });
   el.actref = { name, params: () => ({ ...state }), chart: () => chart.u, controls: params ? params.controls : {} };
   return chart;
 }
@@ -512,8 +515,8 @@ function mountLive(el) {
 // ------------------------------------------------------------------------------------------ the Explorer
 // What each view (the link's d=) plots; link.mjs reads d= itself.
 const SHOW = { 0: ["f"], 1: ["f", "df"], 2: ["df"] };
-const SHOW_LABEL = { 0: "f only", 1: "f and f′", 2: "f′ only" };
-const LEGEND_NOTE = { 1: "solid: f · dashed: f′", 2: "dashed: f′" };
+const SHOW_LABEL = { 0: () => t("f only"), 1: () => t("f and f′"), 2: () => t("f′ only") };
+const LEGEND_NOTE = { 1: () => t("solid: f · dashed: f′"), 2: () => t("dashed: f′") };
 
 function mountExplorer(el) {
   el.replaceChildren();
@@ -527,7 +530,7 @@ function mountExplorer(el) {
   const colourOf = (n) => palette[state.names.indexOf(n) % palette.length];
 
   // Picking: one checkbox per activation, grouped by family, filtered by the search box.
-  const search = h("input", { type: "search", id: newId("search"), placeholder: "name, alias or family", autocomplete: "off" });
+  const search = h("input", { type: "search", id: newId("search"), placeholder: t("name, alias or family"), autocomplete: "off" });
   const boxes = Object.create(null);
   const groups = [];
   const families = META.families || {};
@@ -573,17 +576,17 @@ function mountExplorer(el) {
         render(true);
       }
     });
-    return { d: Number(d), radio, label: h("label", { for: id, text: ` ${SHOW_LABEL[d]}` }) };
+    return { d: Number(d), radio, label: h("label", { for: id, text: ` ${SHOW_LABEL[d]()}` }) };
   });
-  const showBox = h("fieldset", { class: "actref-explorer-show" }, h("legend", { text: "Show" }), ...radios.flatMap((r) => [r.radio, r.label, " "]));
+  const showBox = h("fieldset", { class: "actref-explorer-show" }, h("legend", { text: t("Show") }), ...radios.flatMap((r) => [r.radio, r.label, " "]));
   const paramsBox = h("div", { class: "actref-explorer-params" });
   const legend = h("ul", { class: "actref-legend" });
-  const output = h("output", { class: "actref-readout", "aria-live": "polite" }, HELP);
+  const output = h("output", { class: "actref-readout", "aria-live": "polite" }, help());
   const plotHost = h("div", { class: "actref-live-plot" });
   const picker = h(
     "div",
     { class: "actref-explorer-pick" },
-    h("label", { for: search.id, text: "Search activations " }),
+    h("label", { for: search.id, text: t("Search activations ") }),
     search,
     h("div", { class: "actref-pick-families" }, ...groups.map((g) => g.group)),
   );
@@ -657,14 +660,16 @@ function mountExplorer(el) {
             h("a", { href: `${pageRoot()}activations/${n}/`, text: SPECS[n].title }),
           ),
         ),
-        ...(state.show !== 0 ? [h("li", { class: "actref-legend-note", text: LEGEND_NOTE[state.show] })] : []),
+        ...(state.show !== 0 ? [h("li", { class: "actref-legend-note", text: LEGEND_NOTE[state.show]() })] : []),
       );
       if (!chart) {
-        chart = new Chart(plotHost, { curves: curves(), range: homeRange(), onReadout, label: "Explorer plot" });
+        chart = new Chart(plotHost, { curves: curves(), range: homeRange(), onReadout, label: t("Explorer plot") });
       } else {
         chart.setCurves(curves(), homeRange());
       }
-      chart.label = state.names.length ? `Explorer plot of ${state.names.map((n) => SPECS[n].title).join(", ")}` : "Explorer plot (nothing picked)";
+      chart.label = state.names.length
+        ? t("Explorer plot of {titles}", { titles: state.names.map((n) => SPECS[n].title).join(t(", ")) })
+        : t("Explorer plot (nothing picked)");
       chart.describe();
     } else {
       chart.update();
@@ -714,7 +719,7 @@ function init() {
     try {
       mounted.push(mountLive(el));
     } catch (e) {
-      el.replaceChildren(h("p", { class: "actref-param-note", text: `The live plot could not start: ${e.message}` }));
+      el.replaceChildren(h("p", { class: "actref-param-note", text: t("The live plot could not start: {problem}", { problem: e.message }) }));
     }
   });
   document.querySelectorAll(".actref-explorer").forEach((el) => {
@@ -722,7 +727,7 @@ function init() {
       mounted.push(mountExplorer(el));
     } catch (e) {
       console.error(e); // a bug of ours, not of the link (link.mjs never throws): the browser tests see it
-      el.replaceChildren(h("p", { class: "actref-param-note", text: `The Explorer could not start: ${e.message}` }));
+      el.replaceChildren(h("p", { class: "actref-param-note", text: t("The Explorer could not start: {problem}", { problem: e.message }) }));
     }
   });
 }

@@ -5,6 +5,10 @@
 // key of an ordinary object: the specs sit in a null-prototype object, the aliases in a Map, and a caller's
 // params object is read through its own keys only. "__proto__", "constructor" and the like are unknown names
 // here, never a path to Object.prototype.
+//
+// Its errors are shown on the page (a slider's note), so they are messages of the catalogue (t, i18n.mjs).
+
+import { t } from "./i18n.mjs";
 
 // Names are matched as actref.registry normalises them: case, spaces and hyphens do not matter.
 export const normalise = (name) => String(name).trim().toLowerCase().replace(/[- ]/g, "_");
@@ -50,14 +54,17 @@ export function makeRegistry(activations, meta = {}) {
   const whyUnknown = (name) => {
     const key = typeof name === "string" ? normalise(name) : "";
     if (vector.has(key)) {
-      return `${key} is not elementwise, so it has no live plot. Elementwise activations: ${names.join(", ")}.`;
+      return t("{name} is not elementwise, so it has no live plot. Elementwise activations: {names}.", { name: key, names: names.join(", ") });
     }
-    return `unknown activation ${JSON.stringify(String(name))}. Valid names: ${names.join(", ")} (aliases are accepted too).`;
+    return t("unknown activation {name}. Valid names: {names} (aliases are accepted too).", {
+      name: JSON.stringify(String(name)),
+      names: names.join(", "),
+    });
   };
 
   const lookup = (name) => {
     if (typeof name !== "string") {
-      throw new TypeError(`actref: an activation name must be a string, got ${typeof name}.`);
+      throw new TypeError(`actref: ${t("an activation name must be a string, got {type}.", { type: typeof name })}`);
     }
     const canonical = find(name);
     if (canonical === null) throw new Error(`actref: ${whyUnknown(name)}`);
@@ -80,7 +87,14 @@ export function makeRegistry(activations, meta = {}) {
   const brokenRelation = (canonical, p) => {
     for (const [a, op, b] of specs[canonical].relations) {
       if (!RELATIONS.get(op)(p[a], p[b])) {
-        return `${canonical}: ${a}=${p[a]} and ${b}=${p[b]} are invalid; ${a} must be ${RELATION_TEXT.get(op)} ${b}.`;
+        return t("{name}: {a}={a_value} and {b}={b_value} are invalid; {a} must be {relation} {b}.", {
+          name: canonical,
+          a,
+          a_value: p[a],
+          b,
+          b_value: p[b],
+          relation: RELATION_TEXT.get(op),
+        });
       }
     }
     return null;
@@ -97,27 +111,29 @@ export function makeRegistry(activations, meta = {}) {
     else if (typeof params === "object" && !Array.isArray(params)) {
       given = new Map(Object.keys(params).map((k) => [k, params[k]]));
     } else {
-      throw new TypeError(`actref: params must be an object such as {alpha: 1}, got ${Array.isArray(params) ? "an array" : typeof params}.`);
+      const type = Array.isArray(params) ? t("an array") : typeof params;
+      throw new TypeError(`actref: ${t("params must be an object such as {alpha: 1}, got {type}.", { type })}`);
     }
     const valid = known(canonical);
     const unknown = [...given.keys()].filter((k) => !valid.includes(k));
     if (unknown.length) {
-      throw new Error(
-        `actref: ${canonical}() got unknown parameter(s) ${unknown.map(String).join(", ")}; valid: ${valid.join(", ") || "none"}.`,
-      );
+      const fields = { name: canonical, unknown: unknown.map(String).join(", "), valid: valid.join(", ") || t("none") };
+      throw new Error(`actref: ${t("{name}() got unknown parameter(s) {unknown}; valid: {valid}.", fields)}`);
     }
     const p = Object.create(null);
     for (const q of spec.params) {
       const v = given.has(q.name) ? given.get(q.name) : q.default;
       if (!inDomain(v, q.domain)) {
-        throw new Error(`actref: ${canonical}: invalid ${q.name}=${String(v)}; ${q.name} must satisfy ${q.valid}.`);
+        const fields = { name: canonical, parameter: q.name, value: String(v), valid: q.valid };
+        throw new Error(`actref: ${t("{name}: invalid {parameter}={value}; {parameter} must satisfy {valid}.", fields)}`);
       }
       p[q.name] = v;
     }
     for (const k of Object.keys(spec.fixed)) {
       if (given.has(k) && given.get(k) !== spec.fixed[k]) {
+        const fields = { name: canonical, parameter: k, value: String(given.get(k)), fixed: spec.fixed[k] };
         throw new Error(
-          `actref: ${canonical}: ${k}=${String(given.get(k))} cannot be plotted; the live plot supports ${k}=${spec.fixed[k]} only.`,
+          `actref: ${t("{name}: {parameter}={value} cannot be plotted; the live plot supports {parameter}={fixed} only.", fields)}`,
         );
       }
     }
