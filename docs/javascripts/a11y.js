@@ -10,7 +10,7 @@
 // document$ is Material's page observable: this runs on the first load and after every instant navigation.
 // Words are in the page's language: window.actrefT (assets/actref/messages.js) translates them.
 document$.subscribe(({ body }) => {
-  const t = (message, fields) => window.actrefT(message, fields);
+  const t = (message) => (window.actrefT ? window.actrefT(message) : message); // messages without fields
   document.querySelectorAll(".md-search[role='dialog']:not([aria-label])").forEach((dialog) => {
     dialog.setAttribute("aria-label", t("Search"));
   });

@@ -7,7 +7,9 @@
 // Its words are in the page's language: window.actrefT (assets/actref/messages.js) translates them; the family
 // and property labels come translated in the gallery's data-filters (actref.site.gallery).
 (function () {
-  const t = (message, fields) => window.actrefT(message, fields);
+  // (Without assets/actref/messages.js the English message itself, its {fields} filled.)
+  const t = (message, fields) =>
+    window.actrefT ? window.actrefT(message, fields) : message.replace(/\{(\w+)\}/g, (m, k) => (fields && k in fields ? String(fields[k]) : m));
   const SORTS = () => [
     ["order", t("family")],
     ["title", t("name")],

@@ -5,7 +5,7 @@
 // document$ is Material's page observable: this runs on the first load and after every instant navigation.
 // The button's words are in the page's language: window.actrefT (assets/actref/messages.js) translates them.
 document$.subscribe(({ body }) => {
-  const t = (message, fields) => window.actrefT(message, fields);
+  const t = (message) => (window.actrefT ? window.actrefT(message) : message); // messages without fields
   body.querySelectorAll(".actref-plot").forEach((plot, index) => {
     const figure = plot.querySelector(":scope > .actref-figure");
     const live = plot.querySelector(":scope > .actref-live");

@@ -176,6 +176,24 @@ def test_every_javascript_message_is_translated_and_english_needs_no_catalogue()
     assert '"Hide the static figure": "隐藏静态图"' in zh
 
 
+def test_every_page_loads_the_messages_before_the_scripts_that_show_them():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor(
+        "", lambda loader, suffix, node: None
+    )  # !ENV and Python tags: not needed here
+    config = yaml.load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    scripts = [s if isinstance(s, str) else s.get("path") for s in config["extra_javascript"]]
+    assert live_assets.MESSAGES_URI in scripts, (
+        "mkdocs.yml: extra_javascript must load assets/actref/messages.js"
+    )
+    users = ["assets/vendor/live-plot/live-plot.js", "javascripts/one-plot.js", "javascripts/gallery.js"]
+    assert all(scripts.index(live_assets.MESSAGES_URI) < scripts.index(u) for u in users if u in scripts)
+
+
 def test_a_javascript_message_that_is_not_one_literal_fails(tmp_path):
     (tmp_path / "javascripts").mkdir()
     (tmp_path / "javascripts" / "x.js").write_text('const a = t("fine");\nconst b = t(`not ${a}`);\n')
