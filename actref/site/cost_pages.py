@@ -5,8 +5,8 @@ GPU results in results/cost.json are re-measured for every activation whose code
 the benchmark code changed) and written back; otherwise the committed files are shown as they are. Until a GPU
 run is committed, pages say so plainly and show the CPU file's numbers, labelled as CPU.
 
-Every word is English in the code and the message id of its translation (locale/zh/cost_pages.po); the charts
-are drawn once for both languages, with English labels.
+Every word is English in the code and the message id of its translation (locale/zh/cost_pages.po); the chart
+gets the implementations' names in the page's language and draws its own words in it (cost_figures).
 """
 
 from __future__ import annotations
@@ -303,7 +303,13 @@ def activation_markdown(ctx: Context, name: str) -> str:
         cells += [_fmt(r16["fwd_bwd_ms"]) if r16 else "—", _pct(ctx, r16)]
         lines.append("| " + " | ".join(cells) + " |")
     # The chart's key covers exactly what it draws: the labels and the numbers, and the drawing code.
-    chart = {"labels": [IMPL_LABELS[i] for i in impls], "pct": _chart_values(rows, impls), "device": device}
+    chart = {
+        "labels": [impl_label(ctx, i) for i in impls],
+        "pct": _chart_values(rows, impls),
+        "device": device,
+    }
+    if ctx.lang != "en":  # the chart's own words in the page's language (an English chart's key is unchanged)
+        chart["lang"] = ctx.lang
     url = ctx.asset(
         f"cost/{spec.name}-{p.get('device_type', 'cpu')}.svg",
         chart,

@@ -11,7 +11,8 @@ Every table says which of these happened, with the device, the date and the stal
 
 Every word is English in the code and the message id of its translation (locale/zh/experiment_pages.po); an
 experiment's title, description and reductions (English in actref.experiments.configs) are translated here by
-their text (locale/zh/experiments.po). Figures are drawn once for both languages, with English labels.
+their text (locale/zh/experiments.po). The figures get their words from here, in the page's language (a zh
+figure is its own file); their series are named by activation, the same in every language.
 """
 
 from __future__ import annotations
@@ -383,8 +384,8 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
         f"{name}-{shown.tag}-accuracy.svg",
         figures.accuracy_bars,
         rows=bars,
-        xlabel="test accuracy (%), mean ± std over seeds",
-        title=shown.config.title,
+        xlabel=ctx._("test accuracy (%), mean ± std over seeds"),
+        title=ctx._(shown.config.title),
     )
     out.append(f"![{ctx._('Test accuracy of every activation, mean ± std over seeds')}]({url})\n")
     curves = mean_curve(runs)
@@ -394,9 +395,9 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
         f"{name}-{shown.tag}-curves.svg",
         figures.curves,
         series=series,
-        xlabel="epoch",
-        ylabel="validation accuracy (%), mean over seeds",
-        title="Learning curves (others in grey)",
+        xlabel=ctx._("epoch"),
+        ylabel=ctx._("validation accuracy (%), mean over seeds"),
+        title=ctx._("Learning curves (others in grey)"),
     )
     out.append(f"![{ctx._('Validation accuracy after each epoch')}]({url})\n")
     seconds = variant_info(result, variant).get("epoch_seconds") or []
@@ -407,9 +408,9 @@ def comparison(ctx: Context, name: str = "fashion_mnist_mlp") -> str:
             f"{name}-{shown.tag}-time.svg",
             figures.curves,
             series=timed,
-            xlabel="wall-clock seconds of the stacked run (every model at once)",
-            ylabel="validation accuracy (%)",
-            title="Accuracy against wall time",
+            xlabel=ctx._("wall-clock seconds of the stacked run (every model at once)"),
+            ylabel=ctx._("validation accuracy (%)"),
+            title=ctx._("Accuracy against wall time"),
         )
         out.append(f"![{ctx._('Validation accuracy against the wall time of the stacked run')}]({url})\n")
     return "\n".join(out)
@@ -536,16 +537,15 @@ def _depth_section(ctx: Context, shown: Shown, group: list[dict], optimizer: str
         a: [100 * (cells[v][1] if math.isfinite(cells[v][1]) else 0) for v in variants]
         for a, cells in table.items()
     }
-    name = OPTIMIZER_TITLES.get(optimizer, optimizer)  # the figures' labels stay English
     shown_name = _optimizer_title(ctx, optimizer)
     url = _figure(
         ctx,
         f"depth-{shown.tag}-{optimizer}-accuracy.svg",
         figures.curves,
         series=series,
-        xlabel="hidden layers",
-        ylabel="test accuracy (%)",
-        title=f"Accuracy against depth, {name}",
+        xlabel=ctx._("hidden layers"),
+        ylabel=ctx._("test accuracy (%)"),
+        title=ctx._("Accuracy against depth, {optimizer}", optimizer=shown_name),
         logx=True,
         errors=errors,
     )
@@ -560,12 +560,11 @@ def _depth_section(ctx: Context, shown: Shown, group: list[dict], optimizer: str
         for v in variants:
             grads = mean_curve(runs_of(result, v), key)
             if grads:
-                panels[f"{depths[v]} hidden layers"] = {
+                panels[ctx._("{n} hidden layers", n=depths[v])] = {
                     a: (list(range(1, len(c) + 1)), [g / 100 for g in c]) for a, c in grads.items()
                 }
         if not panels:
             continue
-        label = when if key == "grad_norms_init" else f"{when}, {name}"
         shown_label = (
             ctx._(when)
             if key == "grad_norms_init"
@@ -576,9 +575,11 @@ def _depth_section(ctx: Context, shown: Shown, group: list[dict], optimizer: str
             f"depth-{shown.tag}-{optimizer}-{key}.svg",
             figures.curve_grid,
             panels=panels,
-            xlabel="layer (1 = input side)",
-            ylabel="gradient norm",
-            title=f"Per-layer gradient norm of each weight matrix, {label} (mean over seeds)",
+            xlabel=ctx._("layer (1 = input side)"),
+            ylabel=ctx._("gradient norm"),
+            title=ctx._(
+                "Per-layer gradient norm of each weight matrix, {when} (mean over seeds)", when=shown_label
+            ),
             logy=True,
         )
         out.append(f"![{ctx._('Gradient norm per layer and depth, {when}', when=shown_label)}]({url})\n")
@@ -628,9 +629,21 @@ def learning_rate_page(ctx: Context) -> str:
         "\n".join(lines) + "\n",
     ]
     lrs = [lr for _, lr in variants]
-    for what, data, ylabel, alt in (
-        ("accuracy", acc, "test accuracy (%)", "test accuracy (%) against the learning rate"),
-        ("dead", dead, "dead units (%)", "dead units (%) against the learning rate"),
+    for what, data, ylabel, title, alt in (
+        (
+            "accuracy",
+            acc,
+            "test accuracy (%)",
+            "Test accuracy (%) against the learning rate",
+            "test accuracy (%) against the learning rate",
+        ),
+        (
+            "dead",
+            dead,
+            "dead units (%)",
+            "Dead units (%) against the learning rate",
+            "dead units (%) against the learning rate",
+        ),
     ):
         series = {a: (lrs, [100 * cells[v][0] for v, _ in variants]) for a, cells in data.items()}
         url = _figure(
@@ -638,9 +651,9 @@ def learning_rate_page(ctx: Context) -> str:
             f"learning_rate-{shown.tag}-{what}.svg",
             figures.curves,
             series=series,
-            xlabel="Adam learning rate",
-            ylabel=ylabel,
-            title=f"{ylabel.capitalize()} against the learning rate",
+            xlabel=ctx._("Adam learning rate"),
+            ylabel=ctx._(ylabel),
+            title=ctx._(title),
             logx=True,
         )
         out.append(f"![{ctx._(alt)}]({url})\n")
@@ -683,25 +696,38 @@ def self_normalisation_page(ctx: Context) -> str:
         lines.append(f"| {signal_label(ctx, label)} | " + " | ".join(cells) + " |")
     out.append("\n".join(lines) + "\n")
     layers = list(range(1, depth + 1))
-    for key, ylabel, logy, alt in (
-        ("act_var", "variance of the activations", True, "variance of the activations per layer"),
-        ("act_mean", "mean of the activations", False, "mean of the activations per layer"),
+    for key, ylabel, title, logy, alt in (
+        (
+            "act_var",
+            "variance of the activations",
+            "Variance of the activations through {n} layers",
+            True,
+            "variance of the activations per layer",
+        ),
+        (
+            "act_mean",
+            "mean of the activations",
+            "Mean of the activations through {n} layers",
+            False,
+            "mean of the activations per layer",
+        ),
         (
             "grad_var",
             "variance of the gradient w.r.t. pre-activations",
+            "Variance of the gradient w.r.t. pre-activations through {n} layers",
             True,
             "variance of the gradient w.r.t. pre-activations per layer",
         ),
     ):
-        series = {label: (layers, s[key]) for label, s in summary.items()}
+        series = {signal_label(ctx, label): (layers, s[key]) for label, s in summary.items()}
         url = _figure(
             ctx,
             f"self_normalisation-{shown.tag}-{key}.svg",
             figures.curves,
             series=series,
-            xlabel="layer",
-            ylabel=ylabel,
-            title=f"{ylabel.capitalize()} through {depth} layers",
+            xlabel=ctx._("layer"),
+            ylabel=ctx._(ylabel),
+            title=ctx._(title, n=depth),
             highlight=tuple(series),
             logy=logy,
         )
@@ -761,8 +787,8 @@ def gated_page(ctx: Context) -> str:
         f"gated-{shown.tag}-accuracy.svg",
         figures.accuracy_bars,
         rows=bars,
-        xlabel="test accuracy (%), mean ± std",
-        title=shown.config.title,
+        xlabel=ctx._("test accuracy (%), mean ± std"),
+        title=ctx._(shown.config.title),
     )
     out.append(f"![{ctx._('Gated units against their elementwise counterparts')}]({url})\n")
     return "\n".join(out)
@@ -854,9 +880,9 @@ def activation_markdown(ctx: Context, name: str) -> str:
             f"curve-{shown.tag}-{name}.svg",
             figures.curves,
             series=series,
-            xlabel="epoch",
-            ylabel="validation accuracy (%)",
-            title=f"{spec.title} against ReLU (mean over seeds)",
+            xlabel=ctx._("epoch"),
+            ylabel=ctx._("validation accuracy (%)"),
+            title=ctx._("{activation} against ReLU (mean over seeds)", activation=spec.title),
             highlight=tuple(dict.fromkeys((name, "relu"))),
         )
         text += f"\n![{ctx._('Learning curve of {activation} against ReLU', activation=spec.title)}]({url})\n"

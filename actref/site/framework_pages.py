@@ -245,11 +245,20 @@ def provenance_line(ctx: Context, result: dict) -> str:
     )
     return ctx._(
         "Measured on {device}, {date}, in float64 ({versions}; Keras 3 on the {backend} backend).",
-        device=p["device"],
+        device=_device(ctx, p["device"]),
         date=p["created"][:10],
         versions=versions,
         backend=p["keras_backend"],
     )
+
+
+# The results file's device: the machine, and where MLX ran ("CPU (AMD EPYC, 2 cores); MLX on its CPU device").
+DEVICES = ("{device}; MLX on its CPU device",)
+
+
+def _device(ctx: Context, device: str) -> str:
+    found = translated.untemplate(device, DEVICES)
+    return ctx._(found[0], **found[1]) if found else device
 
 
 @functools.cache
@@ -526,10 +535,20 @@ def traps(ctx: Context) -> str:
         )
         note = ctx._(row["note"]) if row.get("note") else ""
         lines += [
-            f"### {i}. {_code(row['call'])} ({library_title(row['library'])}) — {headline}",
+            "### "
+            + ctx._(
+                "{i}. {call} ({library}) — {headline}",
+                i=i,
+                call=_code(row["call"]),
+                library=library_title(row["library"]),
+                headline=headline,
+            ),
             "",
             _sentences(
-                ctx, f"[{title}]({prefix}/{name}.md).", trap_sentence(ctx, name, entry, row, other), note
+                ctx,
+                ctx._("[{activation}]({link}).", activation=title, link=f"{prefix}/{name}.md"),
+                trap_sentence(ctx, name, entry, row, other),
+                note,
             ),
             "",
         ]

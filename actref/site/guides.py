@@ -5,8 +5,8 @@ Each public function takes the site context and returns markdown (see actref.sit
 are cached under a key of the measuring code and the specs they use; the figures under one of this module's
 drawing code and the numbers they show.
 
-The tables' and captions' words go through `ctx._` (English message ids, Chinese in locale/zh/guides.po); the
-figures are drawn once for both languages, with English labels.
+Every word goes through `ctx._` (English message ids, Chinese in locale/zh/guides.po): the tables', the
+captions' and the figures' (a figure's words are among its inputs, so a zh figure is its own file).
 """
 
 from __future__ import annotations
@@ -115,18 +115,23 @@ def linear_collapse(ctx) -> str:
         grid = torch.stack(
             torch.meshgrid(torch.linspace(-1.1, 1.1, 200), torch.linspace(-1.1, 1.1, 200), indexing="xy"), -1
         )
-        for ax, a in zip(axes, acts, strict=True):
+        for ax, a, title in zip(axes, acts, titles, strict=True):
             with torch.no_grad():
                 z = models[a](grid.reshape(-1, 2)).softmax(1)[:, 1].reshape(200, 200)
             ax.contourf(grid[..., 0], grid[..., 1], z, levels=20, cmap="coolwarm", alpha=0.6)
             ax.scatter(xt[:, 0], xt[:, 1], c=yt, cmap="coolwarm", s=4, edgecolors="none")
-            ax.set_title(f"{catalog.get(a).title}: test acc {acc[a]:.0%}")
+            ax.set_title(title)
             ax.set_xticks([])
             ax.set_yticks([])
             _style(ax)
         _save(fig, path)
 
-    fig = _figure(ctx, "linear_collapse", {"acts": acts, "acc": acc}, make, "Decision regions on two spirals")
+    titles = [
+        ctx._("{activation}: test acc {accuracy}", activation=catalog.get(a).title, accuracy=f"{acc[a]:.0%}")
+        for a in acts
+    ]
+    inputs = {"acts": acts, "acc": acc, "titles": titles}
+    fig = _figure(ctx, "linear_collapse", inputs, make, "Decision regions on two spirals")
     rows = [[catalog.get(a).title, f"{acc[a]:.1%}"] for a in acts]
     headers = _headers(ctx, "activation", "test accuracy (two spirals, measured at build time)")
     return fig + "\n\n" + _table(headers, rows)
@@ -159,12 +164,16 @@ def gradient_flow(ctx, depth: str = "30") -> str:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(7, 3.8))
         for label, ns in norms.items():
-            ax.semilogy(range(1, depth_n + 1), ns, marker=".", label=label)
-        ax.set_xlabel("layer (1 = closest to the input)")
-        ax.set_ylabel("‖∂L/∂W‖ at initialisation")
+            ax.semilogy(range(1, depth_n + 1), ns, marker=".", label=words[label])
+        ax.set_xlabel(words["x"])
+        ax.set_ylabel(words["y"])
         _finish_single(fig, ax, path)
 
-    fig = _figure(ctx, f"gradient_flow_{depth_n}", {"norms": norms}, make, "Gradient norm per layer")
+    words = {label: ctx._(label) for label in norms}
+    words |= {"x": ctx._("layer (1 = closest to the input)"), "y": ctx._("‖∂L/∂W‖ at initialisation")}
+    fig = _figure(
+        ctx, f"gradient_flow_{depth_n}", {"norms": norms, "words": words}, make, "Gradient norm per layer"
+    )
     rows = [
         [ctx._(label), f"{ns[0]:.3g}", f"{ns[-1]:.3g}", f"{ns[0] / ns[-1]:.3g}"]
         for label, ns in norms.items()
@@ -200,13 +209,15 @@ def activation_variance(ctx, depth: str = "64") -> str:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(7, 3.8))
         for n, (_, v) in moments.items():
-            spec = catalog.get(n)
-            ax.semilogy(range(1, depth_n + 1), v, label=f"{spec.title} + {spec.init.describe()}")
-        ax.set_xlabel("layer")
-        ax.set_ylabel("Var[pre-activation]")
+            ax.semilogy(range(1, depth_n + 1), v, label=words[n])
+        ax.set_xlabel(words["x"])
+        ax.set_ylabel(words["y"])
         _finish_single(fig, ax, path)
 
-    fig = _figure(ctx, f"activation_variance_{depth_n}", {"m": moments}, make, "Variance through depth")
+    words = {n: f"{catalog.get(n).title} + {_init_text(ctx, catalog.get(n))}" for n in moments}
+    words |= {"x": ctx._("layer"), "y": ctx._("Var[pre-activation]")}
+    inputs = {"m": moments, "words": words}
+    fig = _figure(ctx, f"activation_variance_{depth_n}", inputs, make, "Variance through depth")
     rows = [
         [catalog.get(n).title, _init_text(ctx, catalog.get(n)), f"{v[0]:.3g}", f"{v[-1]:.3g}"]
         for n, (_, v) in moments.items()
@@ -231,19 +242,25 @@ def selu_fixed_point(ctx) -> str:
     def make(path: Path) -> None:
         plt = _plt()
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
-        for (m0, s0), (m, v) in runs.items():
-            a1.plot(m, label=f"input mean {m0}, std {s0}")
+        for (m, v), label in zip(runs.values(), words["runs"], strict=True):
+            a1.plot(m, label=label)
             a2.plot(v)
-        a1.set_xlabel("layer (0 = input)")
-        a1.set_ylabel("mean of activations")
-        a2.set_xlabel("layer (0 = input)")
-        a2.set_ylabel("variance of activations")
+        a1.set_xlabel(words["x"])
+        a1.set_ylabel(words["mean"])
+        a2.set_xlabel(words["x"])
+        a2.set_ylabel(words["variance"])
         a1.legend(fontsize=8, framealpha=0.85, labelcolor="#555555")
         for a in (a1, a2):
             _style(a)
         _save(fig, path)
 
-    fig = _figure(ctx, "selu_fixed_point", {"runs": runs}, make, "SELU moments through depth")
+    words = {
+        "runs": [ctx._("input mean {mean}, std {std}", mean=m0, std=s0) for m0, s0 in runs],
+        "x": ctx._("layer (0 = input)"),
+        "mean": ctx._("mean of activations"),
+        "variance": ctx._("variance of activations"),
+    }
+    fig = _figure(ctx, "selu_fixed_point", {"runs": runs, "words": words}, make, "SELU moments through depth")
     rows = [[f"{m0}, {s0}", f"{m[-1]:+.3f}", f"{v[-1]:.3f}"] for (m0, s0), (m, v) in runs.items()]
     headers = _headers(
         ctx, "input mean, std", "activation mean at layer 32", "activation variance at layer 32"
@@ -274,11 +291,13 @@ def dying_relu(ctx) -> str:
         for a, rs in runs.items():
             ax.plot(DYING_LRS, [r[0] for r in rs], marker="o", label=catalog.get(a).title)
         ax.set_xscale("log")
-        ax.set_xlabel("Adam learning rate")
-        ax.set_ylabel("fraction of hidden units never active")
+        ax.set_xlabel(words["x"])
+        ax.set_ylabel(words["y"])
         _finish_single(fig, ax, path)
 
-    fig = _figure(ctx, "dying_relu", {"runs": runs}, make, "Never-active units against learning rate")
+    words = {"x": ctx._("Adam learning rate"), "y": ctx._("fraction of hidden units never active")}
+    inputs = {"runs": runs, "words": words}
+    fig = _figure(ctx, "dying_relu", inputs, make, "Never-active units against learning rate")
     headers = [ctx._("activation"), *[f"lr {lr:g}" for lr in DYING_LRS]]
 
     def cell(r: tuple[float, float]) -> str:
