@@ -15,6 +15,8 @@ import re
 import shutil
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 from actref.site import live_assets
 from actref.site.activation_pages import check_pages
 from actref.site.cache import cache_root_dir, source_digest
@@ -39,6 +41,29 @@ def build_language(config) -> str:
     return plugin.current_language or plugin.default_language or DEFAULT_LANGUAGE
 
 
+ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([^"]+)">')
+
+
+def _default_language(config) -> str:
+    plugin = config.plugins.get("i18n")
+    return (plugin.default_language if plugin is not None else None) or DEFAULT_LANGUAGE
+
+
+def language_root_alternates(html: str, page_url: str, default: str) -> str:
+    """A page's `<link rel="alternate" hreflang>` tags pointed at the language roots (./ and zh/ from the site
+    root), relative to the page. Material's JavaScript fetches sitemap.xml beside each such link to switch
+    language on the same page; mkdocs-static-i18n points them at the page's twin, so it fetched
+    zh/guides/selu/sitemap.xml, a 404 on every page. The language switcher's own links (`<a hreflang>`) still
+    lead to the twin, and the sitemap lists every page's alternates."""
+    up = "../" * page_url.count("/") or "./"
+    return ALTERNATE_LINK.sub(
+        lambda m: (
+            f'<link rel="alternate" href="{up}{"" if m[1] == default else m[1] + "/"}" hreflang="{m[1]}">'
+        ),
+        html,
+    )
+
+
 def glossary_search_words(glossary: Path = GLOSSARY) -> list[str]:
     """Every Chinese word of the glossary's terms (`zh` and `also`; "ReLU 坏死" gives 坏死), in its order."""
     import yaml
@@ -52,21 +77,34 @@ def glossary_search_words(glossary: Path = GLOSSARY) -> list[str]:
     return words
 
 
-def search_dictionary_problems(config, glossary: Path = GLOSSARY) -> list[str]:
-    """What the search plugin's jieba user dictionary lacks: each glossary word must be in it, so jieba indexes
-    梯度消失 as one word (not 梯度 + 消失) and typing the term finds the pages that use it."""
+def write_search_dictionary(config, cache_root: Path, glossary: Path = GLOSSARY) -> Path:
+    """Write jieba's user dictionary, one glossary word a line, and make it the search plugin's
+    `jieba_dict_user`; raise unless jieba then cuts each word as one word.
+
+    Material's search plugin cuts Chinese text into words with jieba at build time; the query a reader types is
+    matched against those words. With the glossary's terms in the dictionary, 梯度消失 and 自门控 are indexed
+    as single words (not 梯度 + 消失), so typing a term finds the pages that use it. Generated from the
+    glossary on every build, the dictionary lists every term by construction."""
+    from mkdocs.exceptions import PluginError
+
+    words = glossary_search_words(glossary)
+    path = cache_root / "jieba_user_dict.txt"
+    text = "".join(f"{w}\n" for w in words)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     search = config.plugins.get("material/search") or config.plugins.get("search")
-    path = search.config.get("jieba_dict_user") if search is not None else None
-    if not path:
-        return ["mkdocs.yml sets no `jieba_dict_user` for the search plugin"]
-    path = Path(config.config_file_path).parent / path
-    if not path.is_file():
-        return [f"{path} does not exist"]
-    listed = {line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    missing = [w for w in glossary_search_words(glossary) if w not in listed]
-    if missing:
-        return [f"{path.name} lacks the glossary's words {', '.join(missing)}: add one per line"]
-    return []
+    if search is None:
+        raise PluginError("Chinese search: mkdocs.yml has no search plugin.")
+    search.config.jieba_dict_user = str(path)  # before the search plugin's own on_config loads it
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict ..." on every build
+    jieba.load_userdict(str(path))
+    split = {w: "/".join(jieba.cut(w)) for w in words}
+    if broken := [f"{w} → {cut}" for w, cut in split.items() if cut != w]:
+        raise PluginError(f"Chinese search: jieba splits glossary terms despite {path}: {', '.join(broken)}.")
+    return path
 
 
 class Hooks:
@@ -75,9 +113,10 @@ class Hooks:
     def __init__(self) -> None:
         self.build: SiteBuild | None = None
 
+    @event_priority(
+        100
+    )  # before the search plugin's on_config, which loads the jieba dictionary written here
     def on_config(self, config):
-        from mkdocs.exceptions import PluginError
-
         docs_dir = Path(config.docs_dir)
         lang = build_language(config)
         config.nav = build_nav(docs_dir, lang)
@@ -89,8 +128,8 @@ class Hooks:
             # The other language's build writes into the same site directory: its 404.html would replace the
             # default language's at the site root, the one GitHub Pages serves for every missing path.
             config.theme.static_templates.discard("404.html")
-        if previous is None and (problems := search_dictionary_problems(config)):
-            raise PluginError("Chinese search: " + "; ".join(problems) + ".")
+        if previous is None:
+            write_search_dictionary(config, cache_root)
         # Figures missing from the cache are drawn in a pool of one process per core but one, in parallel with
         # the pages, which keep a core (on_env waits for the figures, before MkDocs copies the files). One
         # process per core made the pages, the longest path of a cold build, wait for the figures.
@@ -175,6 +214,7 @@ class Hooks:
             self.build.close()
 
     def on_post_page(self, output, page, config):
+        output = language_root_alternates(output, page.url, _default_language(config))
         output = strip_remote_loads(output)
         if remote := find_remote_loads(output):
             from mkdocs.exceptions import PluginError
@@ -183,6 +223,14 @@ class Hooks:
         return output
 
     def on_post_build(self, config):
+        if self.build is not None and self.build.lang != _default_language(config):
+            # Material reads LANG/sitemap.xml (see language_root_alternates); this build's sitemap, at the site
+            # root, is the whole site's (mkdocs-static-i18n lists every language's pages and their alternates).
+            site = Path(config.site_dir)
+            for name in ("sitemap.xml", "sitemap.xml.gz"):
+                if (site / name).is_file():
+                    (site / self.build.lang).mkdir(exist_ok=True)
+                    shutil.copyfile(site / name, site / self.build.lang / name)
         if self.build is not None:
             log.info(
                 "actref: %d generated files drawn, %d reused from %s (%s build)",
