@@ -602,7 +602,11 @@ def learning_rate_page(ctx: Context) -> str:
             for a, vals in values.items():
                 mean, std, _, _ = stats.mean_std_ci(vals)
                 target.setdefault(a, {})[v] = (mean, std)
-    header = f"| {ctx._('Activation')} | " + " | ".join(f"lr {lr:g}" for _, lr in variants) + " |"
+    header = (
+        f"| {ctx._('Activation')} | "
+        + " | ".join(ctx._("lr {lr}", lr=f"{lr:g}") for _, lr in variants)
+        + " |"
+    )
     sep = "|---|" + "---:|" * len(variants)
     lines = [header, sep] + [
         f"| {activation_link(ctx, a)} | " + " | ".join(_pm(*cells[v]) for v, _ in variants) + " |"

@@ -298,7 +298,7 @@ def dying_relu(ctx) -> str:
     words = {"x": ctx._("Adam learning rate"), "y": ctx._("fraction of hidden units never active")}
     inputs = {"runs": runs, "words": words}
     fig = _figure(ctx, "dying_relu", inputs, make, "Never-active units against learning rate")
-    headers = [ctx._("activation"), *[f"lr {lr:g}" for lr in DYING_LRS]]
+    headers = [ctx._("activation"), *[ctx._("lr {lr}", lr=f"{lr:g}") for lr in DYING_LRS]]
 
     def cell(r: tuple[float, float]) -> str:
         if math.isnan(r[0]):
