@@ -12,6 +12,7 @@ The claims themselves (their text, sources and links) are on the site: actref.si
 from __future__ import annotations
 
 import math
+import re
 
 from actref.experiments import stats
 from actref.experiments.summaries import (
@@ -106,7 +107,7 @@ def selu_self_normalises(result: dict) -> Verdict:
     others = [
         Evidence(
             "{label}: var {var}, gradient variance first/last layer {ratio}",
-            label=k,
+            label=_signal_label(k),
             var=f"{v['act_var'][-1]:.3g}",
             ratio=f"{_first_over_last(v['grad_var']):.3g}",
         )
@@ -127,6 +128,14 @@ def selu_self_normalises(result: dict) -> Verdict:
 
 
 GRADIENT_FACTOR = 4.0
+
+
+def _signal_label(label: str) -> str:
+    """signal_summary's "relu + kaiming (gain 1.41)" as an Evidence (its words translatable), else as it is."""
+    m = re.fullmatch(r"(.+) \+ (.+) \(gain (.+)\)", label)
+    return (
+        Evidence("{activation} + {init} (gain {gain})", activation=m[1], init=m[2], gain=m[3]) if m else label
+    )
 
 
 def _first_over_last(values: list[float]) -> float:
