@@ -279,7 +279,7 @@ class Context:
     def provenance(self, name: str | None = None) -> str:
         """What made asset `name`, or this build (actref version, git commit, date) when name is None."""
         if name is None:
-            return self.build.provenance.describe()
+            return self.build.provenance.describe(self._)
         return self._asset_provenance(name)
 
     def _asset_provenance(self, name: str) -> str:
