@@ -30,7 +30,9 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # An English word: lower case or capitalised, not part of an identifier or a call (float32, gelu(x), torch.relu),
 # and not one of the math words that a Chinese formula-in-prose keeps (inf, nan, exp, ...).
 LATIN_WORD = re.compile(r"(?<![\w.])[A-Za-z][a-z]+(?![\w(])")
-MATH_WORDS = frozenset("inf nan exp log ln sin cos tan tanh erf erfc max min sign sgn abs var std sup".split())
+MATH_WORDS = frozenset(
+    "inf nan exp log ln sin cos tan tanh erf erfc max min sign sgn abs var std sup".split()
+)
 
 
 def english_pages() -> list[str]:
@@ -144,8 +146,31 @@ STRIP = [
     re.compile(r"<[^>\n]+>"),  # HTML tags
     re.compile(r"\{[:#.][^}\n]*\}"),  # attr_list
 ]
-# Citations and names: a link text of authors and a year, "et al.", and title-case names are allowed.
-CITATION = re.compile(r"\[[^\]]*?(?:19|20)\d\d[a-z]?[^\]]*\]|\bet al\.?")
+# Citations: a link text of authors and a year, "et al.", an author list before "(year)", a paper title (an
+# italic span without Chinese, as the References lines and the prose write them).
+CITATION = re.compile(
+    r"\[[^\]]*?(?:19|20)\d\d[a-z]?[^\]]*\]|\bet al\.?"
+    r"|(?:[A-Z][\w'’-]+(?:,| &| and)?\s*)+\((?:19|20)\d\d[a-z]?\)"
+    r"|\*[^*\u3400-\u9fff\n]+\*"
+    r"|^[-*] .*\((?:19|20)\d\d[a-z]?\)\..*$",  # a reference line: authors (year). title, venue
+    re.M,
+)
+# Names: every activation's title and aliases, and the libraries and tools the site names; identifiers with a
+# slash (run keys, paths) and an admonition's type word.
+LIBRARIES = (
+    "PyTorch torch JAX Flax Keras TensorFlow tf-keras timm transformers MLX entmax NumPy SciPy sympy SymPy "
+    "mpmath Python Fashion-MNIST Material MkDocs Chromium KaTeX Adam Xavier Kaiming Glorot LeCun He"
+).split()
+NAMES = sorted(
+    {s.title for s in actref.all_specs()}
+    | {a for s in actref.all_specs() for a in (s.name, *s.aliases)}
+    | set(LIBRARIES),
+    key=len,
+    reverse=True,
+)
+NAME = re.compile("|".join(rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in NAMES))
+EXTERNAL_LINK = re.compile(r"\[[^\]\u3400-\u9fff]*\]\(https?://[^)]*\)")  # its text: a title or a name
+IDENTIFIER = re.compile(r"\S*/\S*|^[!?]{3}\+? *[\w-]+", re.M)
 
 
 def english_prose(text: str) -> str | None:
@@ -154,9 +179,11 @@ def english_prose(text: str) -> str | None:
     Code, math, links' targets, HTML and citations are removed first. What remains fails when it has three or
     more Latin words and fewer than two CJK characters per Latin word (names such as "Leaky ReLU" and "PyTorch"
     pass inside a Chinese sentence; a forgotten English sentence does not)."""
+    text = EXTERNAL_LINK.sub(" ", text)
     for pattern in STRIP:
         text = pattern.sub(" ", text)
     text = CITATION.sub(" ", text)
+    text = IDENTIFIER.sub(" ", NAME.sub(" ", text))
     words = [w for w in LATIN_WORD.findall(text) if w.lower() not in MATH_WORDS]
     cjk = len(CJK.findall(text))
     if len(words) >= 3 and cjk < 2 * len(words):
