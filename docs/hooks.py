@@ -4,6 +4,7 @@ from actref.site.hooks import Hooks
 
 _hooks = Hooks()
 
+on_startup = _hooks.on_startup
 on_config = _hooks.on_config
 on_files = _hooks.on_files
 on_page_markdown = _hooks.on_page_markdown

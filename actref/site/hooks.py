@@ -107,15 +107,25 @@ def write_search_dictionary(config, cache_root: Path, glossary: Path = GLOSSARY)
     return path
 
 
+def _not_the_dirty_build_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 class Hooks:
     """The MkDocs event handlers; docs/hooks.py forwards each event to one instance."""
 
     def __init__(self) -> None:
         self.build: SiteBuild | None = None
 
-    @event_priority(
-        100
-    )  # before the search plugin's on_config, which loads the jieba dictionary written here
+    def on_startup(self, command, dirty):
+        """`mkdocs serve --dirty` (make serve): MkDocs warns on every dirty rebuild, and mkdocs.yml's strict mode
+        would turn that warning into a failed rebuild (for zh, the i18n plugin's nested build is dirty too).
+        Drop that one warning; any other still fails the rebuild."""
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_build_warning)
+
+    # Before the search plugin's on_config, which loads the jieba dictionary written here.
+    @event_priority(100)
     def on_config(self, config):
         docs_dir = Path(config.docs_dir)
         lang = build_language(config)
