@@ -64,6 +64,74 @@ def language_root_alternates(html: str, page_url: str, default: str) -> str:
     )
 
 
+def notebooks_as_pages(files, config) -> None:
+    """Make the notebooks pages again, in place. mkdocs-jupyter wraps each notebook's File to make it a page;
+    mkdocs-static-i18n, whose on_files runs after, rebuilds every docs file as a plain File, so a notebook would
+    be copied as JSON to its page's address (and be neither executed nor shown). Wrap it again, keeping the
+    address and alternates the i18n plugin gave it."""
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is None:
+        return
+    from mkdocs_jupyter.plugin import NotebookFile
+
+    i18n = config.plugins.get("i18n")
+    wrapped = False
+    for file in list(files):
+        if (
+            file.src_uri.endswith(".ipynb")
+            and not file.is_documentation_page()
+            and jupyter.should_include(file)
+        ):
+            page = NotebookFile(file, use_directory_urls=config.use_directory_urls, site_dir=config.site_dir)
+            page.dest_path, page.abs_dest_path, page.url = file.dest_path, file.abs_dest_path, file.url
+            if i18n is not None:
+                page.alternates = _notebook_twins(file, config, i18n)
+            files.remove(file)
+            files.append(page)
+            wrapped = True
+    if wrapped and i18n is not None:  # the pages the sitemap lists, which the plugin took before this
+        i18n.i18n_files_per_language[i18n.current_language] = files.documentation_pages()
+
+
+def _notebook_twins(file, config, i18n) -> dict:
+    """language → (url of the notebook's page in it), for the language switcher and the sitemap: the i18n
+    plugin made none for a notebook, which was not a page when it looked."""
+    from types import SimpleNamespace
+
+    lang, default = i18n.current_language, i18n.default_language
+    base = file.url.removeprefix(f"{lang}/") if lang != default else file.url
+    stem = file.norm_src_uri.removesuffix(".ipynb")
+    twins = {}
+    for other in i18n.build_languages:
+        source = f"{stem}.ipynb" if other == default else f"{stem}.{other}.ipynb"
+        if (Path(config.docs_dir) / source).is_file():
+            twins[other] = SimpleNamespace(url=base if other == default else f"{other}/{base}", page=None)
+    return twins
+
+
+def source_title(file) -> str | None:
+    """The title a page will have, from its source without rendering it: an activation's registry title
+    (its page's heading is generated from it), else the front matter's `title` or the first `# ` heading (of
+    a notebook's markdown cells)."""
+    from mkdocs.utils import get_markdown_title, meta
+
+    from actref import catalog
+    from actref.site.directives import activation_name
+
+    if (name := activation_name(file.src_uri)) is not None and name in catalog.names():
+        return catalog.get(name).title
+    if not file.abs_src_path:
+        return None
+    text = Path(file.abs_src_path).read_text(encoding="utf-8")
+    if file.src_uri.endswith(".ipynb"):  # a notebook's title: the first heading of its markdown cells
+        import json
+
+        cells = json.loads(text).get("cells", [])
+        text = "\n\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown")
+    markdown, data = meta.get_data(text)
+    return data.get("title") or get_markdown_title(markdown)
+
+
 def glossary_search_words(glossary: Path = GLOSSARY) -> list[str]:
     """Every Chinese word of the glossary's terms (`zh` and `also`; "ReLU 坏死" gives 坏死), in its order."""
     import yaml
@@ -163,6 +231,8 @@ class Hooks:
             jupyter.config["cache_dir"] = str(current)
         return config
 
+    # After mkdocs-static-i18n's on_files (priority -100): see notebooks_as_pages.
+    @event_priority(-200)
     def on_files(self, files, config):
         from mkdocs.exceptions import PluginError
         from mkdocs.structure.files import File, InclusionLevel
@@ -178,6 +248,7 @@ class Hooks:
             files.append(
                 File.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.INCLUDED)
             )
+        notebooks_as_pages(files, config)
         assert self.build is not None
         self.build.files = files
         return files
@@ -199,6 +270,11 @@ class Hooks:
 
     def on_env(self, env, config, files):
         """All pages are rendered: wait for the figures drawn in parallel before MkDocs copies them."""
+        for file in files.documentation_pages():
+            page = file.page  # without a title: not read (a dirty rebuild kept it), and none from the nav
+            if page is not None and page.title is None:
+                if title := source_title(file):
+                    page.title = title  # the nav's title for it (MkDocs would show "None")
         if self.build is not None:
             try:
                 self.build.finish()
