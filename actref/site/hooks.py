@@ -219,7 +219,9 @@ class Hooks:
             previous=previous,
         )
         # mkdocs-jupyter caches executed notebooks by notebook content only; key its cache by the source of
-        # the package below the site too, so a change to actref re-executes (and re-tests) the notebooks.
+        # the package below the site too, so a change to actref re-executes (and re-tests) the notebooks. One
+        # folder per language: at the end of a build it deletes every cached notebook that build did not use,
+        # so with one folder the zh build deleted the English notebook's and the next build re-ran both.
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is not None:
             base = cache_root / "mkdocs-jupyter"
@@ -228,7 +230,7 @@ class Hooks:
                 for old in base.iterdir():
                     if old.is_dir() and old != current:
                         shutil.rmtree(old, ignore_errors=True)
-            jupyter.config["cache_dir"] = str(current)
+            jupyter.config["cache_dir"] = str(current / lang)
         return config
 
     # After mkdocs-static-i18n's on_files (priority -100): see notebooks_as_pages.
