@@ -47,8 +47,8 @@ site: setup
 
 # Live preview of both languages (http://127.0.0.1:8000/actref/ and .../actref/zh/). --dirty: after the first
 # full build, an edit rebuilds only the pages whose files changed, in each language's build: an edited prose page
-# is in the browser 1-2.5 s later (ARCHITECTURE.md, "Editing with make serve"). Navigation and search stay as
-# the first build left them; restart for a full rebuild.
+# is in the browser 1-2.5 s later (ARCHITECTURE.md, "Editing with make serve"). Search then covers the rebuilt
+# pages only; restart for a full rebuild.
 serve: setup
 	$(PY) -m mkdocs serve --dirty
 
