@@ -41,6 +41,8 @@ def build_language(config) -> str:
     return plugin.current_language or plugin.default_language or DEFAULT_LANGUAGE
 
 
+# Generated scripts with words in them, one per language (actref.site.live_assets).
+LANGUAGE_SCRIPTS = (live_assets.DATA_URI, live_assets.MESSAGES_URI)
 ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([^"]+)">')
 
 
@@ -206,6 +208,13 @@ class Hooks:
             # The other language's build writes into the same site directory: its 404.html would replace the
             # default language's at the site root, the one GitHub Pages serves for every missing path.
             config.theme.static_templates.discard("404.html")
+            # Its pages load its own copies of the scripts with words (see _script_uri).
+            for i, script in enumerate(config.extra_javascript):
+                if str(script) in LANGUAGE_SCRIPTS:
+                    if hasattr(script, "path"):
+                        script.path = f"{lang}/{script.path}"
+                    else:
+                        config.extra_javascript[i] = f"{lang}/{script}"
         if previous is None:
             write_search_dictionary(config, cache_root)
         # Figures missing from the cache are drawn in a pool of one process per core but one, in parallel with
@@ -243,7 +252,10 @@ class Hooks:
         try:
             check_pages(Path(config.docs_dir))
             assert self.build is not None
-            vendored = vendor_files(node_modules) + live_assets.site_files(self.build.cache_dir, node_modules)
+            live = live_assets.site_files(
+                self.build.cache_dir, node_modules, lang=self.build.lang, docs_dir=Path(config.docs_dir)
+            )
+            vendored = vendor_files(node_modules) + [(self._script_uri(uri), path) for uri, path in live]
         except PageError as e:
             raise PluginError(str(e)) from e
         for uri, path in vendored:
@@ -254,6 +266,14 @@ class Hooks:
         assert self.build is not None
         self.build.files = files
         return files
+
+    def _script_uri(self, uri: str) -> str:
+        """Where a generated script goes in the site: LANG/URI for one in this build's language (not the
+        default), so the zh build does not write over the English file; else URI."""
+        assert self.build is not None
+        if uri in LANGUAGE_SCRIPTS and self.build.lang != DEFAULT_LANGUAGE:
+            return f"{self.build.lang}/{uri}"
+        return uri
 
     def on_page_markdown(self, markdown, page, config, files):
         assert self.build is not None
