@@ -201,6 +201,14 @@ def test_relu_solved_vanishing_gradients_either_way():
     assert verdicts.relu_solved_vanishing_gradients(_gradients({"tanh": 0.8}))[0] == "inconclusive"
 
 
+def test_a_gradient_that_underflowed_to_zero_has_vanished():
+    # 64 sigmoid layers: the first layer's gradient norm is exactly 0 in float32 (depth.json, every seed).
+    result = _gradients({"relu": 1.5, "sigmoid": 0.0})
+    assert verdicts.gradient_ratio(result, "sigmoid") == 0.0
+    verdict, evidence = verdicts.relu_solved_vanishing_gradients(result)
+    assert verdict == "supported" and "sigmoid 0" in evidence
+
+
 def _lr_sweep(dead_relu: float, acc: dict[str, list[float]]) -> dict:
     runs = []
     for activation, values in acc.items():

@@ -272,13 +272,19 @@ def deep_relu_fails_by_optimizer(result: dict) -> Verdict:
 
 def gradient_ratio(result: dict, activation: str, key: str = "grad_norms_init") -> float:
     """In the deepest Adam net: the first weight matrix's gradient norm over the last one's, geometric mean over
-    seeds (≈ 1: gradients reach the input layer; ≪ 1: they vanish on the way down)."""
+    seeds (≈ 1: gradients reach the input layer; ≪ 1: they vanish on the way down). A first-layer norm of
+    exactly 0 (the gradient underflowed in float32 on its way down) makes the ratio 0, the extreme of vanishing;
+    a run without a finite last-layer norm says nothing and is left out."""
     deep = max(depth_variants(result, "adam"), key=lambda v: len(v["hidden"]))
     logs = []
     for r in runs_of(result, deep["name"]):
         norms = r.get(key) or []
-        if r["activation"] == activation and norms and norms[0] and norms[-1]:
-            logs.append(math.log(norms[0] / norms[-1]))
+        if r["activation"] != activation or not norms:
+            continue
+        first, last = norms[0], norms[-1]
+        if not (math.isfinite(first) and math.isfinite(last)) or last <= 0:
+            continue
+        logs.append(math.log(first / last) if first > 0 else -math.inf)
     return math.exp(sum(logs) / len(logs)) if logs else math.nan
 
 
