@@ -2,8 +2,8 @@
 
 Part 1 times one forward + backward of the CNN's two convolution layers (with ReLU and max-pooling) for a
 stack of M models (default: one per activation of the config), in four forms, interleaved round by round so that a busy machine slows them alike:
-- grouped: one grouped convolution over the models (groups = M), NCHW — what actref.experiments.cnn does;
-- grouped, channels_last: the same with NHWC tensors;
+- grouped: one grouped convolution over the models (groups = M), NCHW;
+- grouped, channels_last: the same with NHWC tensors — what actref.experiments.cnn does (the fastest here);
 - grouped, no oneDNN: the same with torch.backends.mkldnn disabled (ATen's own kernels);
 - loop: one ordinary convolution per model.
 Part 2 times whole training steps of the experiment's real stack (actref.experiments.cnn.StackedCNN) and
